@@ -1,0 +1,6 @@
+/** The list of commands the CLI registers, in help order. Each entry registers one command on the program. */
+import type { Command } from "commander";
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [];
