@@ -79,7 +79,7 @@ export interface AlertEvent {
 export interface AcceptableCA {
   /** Java/keytool style string (most specific RDN first). */
   dn: string;
-  /** OpenSSL one-line style as `openssl s_client` prints it ("/C=AU/ST=VIC/.../CN=..."). */
+  /** OpenSSL 3 style as `openssl s_client` prints it under "Acceptable client certificate CA names" ("C = AU, ST = VIC, CN = ..."). */
   opensslDn: string;
   /** DER of the Name as sent. */
   der: Uint8Array;
