@@ -151,6 +151,7 @@ export interface OpaqueHandshake {
     | "EndOfEarlyData"
     | "CertificateStatus"
     | "MessageHash"
+    | "CompressedCertificate"
     | "Unknown";
   msgType: number;
   body: Uint8Array;
