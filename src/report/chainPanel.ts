@@ -1,0 +1,199 @@
+/**
+ * The "client chain beside the server's acceptable CA list" part of the view model.
+ *
+ * DNs are compared as DER (byte-exact first, then RFC 5280 §7.1 normalised, via src/pki/dn.ts), never as strings.
+ * The client chain comes from the client keystore entry when one was given (what the client *could* send), else
+ * from the client's Certificate message in the transcript (what it *did* send).
+ */
+import * as pkijs from "pkijs";
+import type { Finding } from "../diagnose/types.js";
+import type { Conversation, ServerPolicy, StoreEvidence } from "../evidence/model.js";
+import { compareNames, dnToString } from "../pki/dn.js";
+
+/** How two DNs compared: identical DER, or equal only after normalisation (Java accepts, OpenSSL may not). */
+export type DnMatch = "byte-equal" | "normalised-equal";
+
+export interface ChainCertView {
+  /** 0 = leaf. */
+  index: number;
+  role: "leaf" | "intermediate" | "root";
+  subject: string;
+  issuer: string;
+  /** The issuer DN is the subject of the next certificate in the chain (a subject → issuer link). */
+  issuedByNext: DnMatch | null;
+  /** Acceptable CA names this certificate's issuer matches. */
+  issuerMatches: { caIndex: number; how: DnMatch }[];
+  /** This certificate's own subject is one of the acceptable CA names. */
+  subjectMatches: { caIndex: number; how: DnMatch }[];
+}
+
+export interface PanelCAView {
+  index: number;
+  dn: string;
+  opensslDn: string;
+  /** Chain certificate indexes whose issuer is this name. */
+  matchedByIssuerOf: number[];
+}
+
+/** A DN a finding says was looked for (role "looked-for" / "leaf-issuer"). */
+export interface LookedForView {
+  dn: string;
+  role: "looked-for" | "leaf-issuer";
+  /** Key-less finding id that named it. */
+  finding: string;
+  /** Index of the acceptable CA it equals (by DER), or null when the server did not name it. */
+  foundAt: number | null;
+}
+
+export interface ChainPanelView {
+  /** Where the chain came from. */
+  source: "keystore" | "sent" | "none";
+  alias?: string;
+  storeFile?: string;
+  chain: ChainCertView[];
+  /** Whether the server sent a CertificateRequest at all. */
+  requested: boolean;
+  /** True when the server named no CA (an empty list): any issuer is acceptable to the client's key manager. */
+  anyCA: boolean;
+  acceptableCAs: PanelCAView[];
+  lookedFor: LookedForView[];
+  /**
+   * "match": some chain certificate's issuer is an acceptable CA; "no-match": none is; "any": the server named no CA;
+   * "not-requested": no CertificateRequest; "no-chain": nothing to compare.
+   */
+  verdict: "match" | "no-match" | "any" | "not-requested" | "no-chain";
+}
+
+interface PanelInput {
+  stores: StoreEvidence[];
+  conversations: Conversation[];
+  policy: ServerPolicy | undefined;
+  findings: Finding[];
+}
+
+interface NamedCert {
+  subjectDer: Uint8Array;
+  issuerDer: Uint8Array;
+  subject: string;
+  issuer: string;
+}
+
+/** Builds the panel, or undefined when there is neither a policy nor a client chain to show. */
+export function buildChainPanel(input: PanelInput): ChainPanelView | undefined {
+  const { chain, source, alias, storeFile } = clientChain(input);
+  const policy = input.policy;
+  if (!policy && chain.length === 0) return undefined;
+  const cas = policy?.acceptableCAs ?? [];
+
+  const chainViews: ChainCertView[] = chain.map((c, i) => {
+    const next = chain[i + 1];
+    const link = next ? compareNames(c.issuerDer, next.subjectDer) : "different";
+    const selfIssued = compareNames(c.issuerDer, c.subjectDer) !== "different";
+    return {
+      index: i,
+      role: i === 0 ? "leaf" : selfIssued ? "root" : "intermediate",
+      subject: c.subject,
+      issuer: c.issuer,
+      issuedByNext: link === "different" ? null : link,
+      issuerMatches: matches(c.issuerDer, cas),
+      subjectMatches: matches(c.subjectDer, cas),
+    };
+  });
+  const caViews: PanelCAView[] = cas.map((ca, k) => ({
+    index: k,
+    dn: ca.dn,
+    opensslDn: ca.opensslDn,
+    matchedByIssuerOf: chainViews.filter((c) => c.issuerMatches.some((m) => m.caIndex === k)).map((c) => c.index),
+  }));
+
+  const lookedFor: LookedForView[] = [];
+  for (const f of input.findings) {
+    for (const e of f.evidence) {
+      if (e.kind !== "dn" || (e.role !== "looked-for" && e.role !== "leaf-issuer")) continue;
+      let foundAt: number | null = null;
+      if (e.derHex) {
+        const der = Buffer.from(e.derHex, "hex");
+        const k = cas.findIndex((ca) => compareNames(der, ca.der) !== "different");
+        foundAt = k >= 0 ? k : null;
+      }
+      if (!lookedFor.some((l) => l.dn === e.dn && l.role === e.role)) {
+        lookedFor.push({ dn: e.dn, role: e.role, finding: f.id, foundAt });
+      }
+    }
+  }
+
+  let verdict: ChainPanelView["verdict"];
+  if (policy && !policy.requested) verdict = "not-requested";
+  else if (policy && cas.length === 0) verdict = "any";
+  else if (chain.length === 0) verdict = "no-chain";
+  else if (!policy) verdict = "no-chain";
+  else verdict = chainViews.some((c) => c.issuerMatches.length > 0) ? "match" : "no-match";
+
+  return {
+    source,
+    ...(alias ? { alias } : {}),
+    ...(storeFile ? { storeFile } : {}),
+    chain: chainViews,
+    requested: policy?.requested ?? false,
+    anyCA: policy !== undefined && policy.requested && cas.length === 0,
+    acceptableCAs: caViews,
+    lookedFor,
+    verdict,
+  };
+}
+
+function matches(der: Uint8Array, cas: ServerPolicy["acceptableCAs"]): { caIndex: number; how: DnMatch }[] {
+  const out: { caIndex: number; how: DnMatch }[] = [];
+  cas.forEach((ca, k) => {
+    const r = compareNames(der, ca.der);
+    if (r !== "different") out.push({ caIndex: k, how: r });
+  });
+  return out;
+}
+
+function clientChain(input: PanelInput): {
+  chain: NamedCert[];
+  source: ChainPanelView["source"];
+  alias?: string;
+  storeFile?: string;
+} {
+  const ks = input.stores.find((s) => s.role === "client-keystore");
+  if (ks) {
+    const entry =
+      (ks.alias ? ks.store.entries.find((e) => e.alias === ks.alias) : undefined) ??
+      ks.store.entries.find((e) => e.kind === "private-key");
+    if (entry && entry.chain.length > 0) {
+      return {
+        chain: entry.chain.map((c) => ({ subjectDer: c.subjectDer, issuerDer: c.issuerDer, subject: c.subject, issuer: c.issuer })),
+        source: "keystore",
+        alias: entry.alias,
+        storeFile: ks.store.file,
+      };
+    }
+  }
+  for (const conv of input.conversations) {
+    const msg = conv.messages.find((m) => m.direction === "client→server" && m.body?.type === "Certificate");
+    if (msg && msg.body?.type === "Certificate") {
+      const certs = msg.body.entries.map((e) => namesOf(e.certData)).filter((x): x is NamedCert => x !== null);
+      return { chain: certs, source: certs.length ? "sent" : "none" };
+    }
+  }
+  return { chain: [], source: "none" };
+}
+
+/** Subject and issuer Names of one DER certificate, exactly as encoded (null when it does not parse). */
+function namesOf(der: Uint8Array): NamedCert | null {
+  try {
+    const cert = pkijs.Certificate.fromBER(der);
+    const subjectDer = new Uint8Array(cert.subject.valueBeforeDecode);
+    const issuerDer = new Uint8Array(cert.issuer.valueBeforeDecode);
+    return {
+      subjectDer,
+      issuerDer,
+      subject: dnToString(subjectDer, "java"),
+      issuer: dnToString(issuerDer, "java"),
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,618 @@
+/**
+ * The report view model (pattern: certigo's `createSimpleCertificate`, STYLE §4): built once from what a command
+ * produced, then read by every renderer (text, JSON, Markdown, HTML). Plain data only: no class instances, no
+ * `Uint8Array`, no colours, no localised text. Times are ms since epoch. `buildReportView` never reads the clock,
+ * the environment or the current directory: the time a report was made comes in as `opts.now`.
+ */
+import type { Diagnosis, EvidenceRef, Finding, FindingId, Remediation, Severity, Verdict } from "../diagnose/types.js";
+import type {
+  AcceptableCA,
+  Conversation,
+  Endpoint,
+  Evidence,
+  Gap,
+  Outcome,
+  ProbeEvidence,
+  ServerPolicy,
+  TranscriptMessage,
+} from "../evidence/model.js";
+import type { CertInfo, EntryChecks, LoadedStore } from "../pki/types.js";
+import { MtlsDoctorError } from "../errors.js";
+import { VERSION } from "../version.js";
+import { CIPHER_SUITES, SIGNATURE_SCHEMES, type IanaTable } from "../wire/tables.generated.js";
+import { buildChainPanel, type ChainPanelView } from "./chainPanel.js";
+
+export type { ChainPanelView, ChainCertView, PanelCAView, LookedForView } from "./chainPanel.js";
+
+/** Version of the report document shape. Bumped on any incompatible change; every schema pins it with `const`. */
+export const REPORT_SCHEMA_VERSION = "1.0" as const;
+
+/** The report kinds; one JSON Schema each (`schemas/<kind>.schema.json`). */
+export const REPORT_KINDS = ["diagnose", "probe", "analyze", "inspect"] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** What a command hands to {@link buildReportView}. */
+export type ReportInput =
+  | {
+      kind: "diagnose";
+      evidence: Evidence;
+      diagnosis: Diagnosis;
+    }
+  | {
+      kind: "probe";
+      probe: ProbeEvidence;
+      /** When the probe command also ran the rules. */
+      diagnosis?: Diagnosis;
+    }
+  | {
+      kind: "analyze";
+      /** The capture or log file as given by the user (and its key log, if any). */
+      source: { file: string; keylog?: string };
+      conversations: Conversation[];
+      policy?: ServerPolicy;
+      diagnosis?: Diagnosis;
+    }
+  | {
+      kind: "inspect";
+      store: LoadedStore;
+      /** Per alias, the checks of a private-key entry (src/pki). */
+      checks?: Record<string, EntryChecks>;
+    };
+
+export interface BuildReportViewOptions {
+  /**
+   * When the report is made (ms since epoch); printed as "generated at". Also the time certificates are judged at
+   * for `inspect` (required there). Diagnose judges at `evidence.now` when this is absent.
+   */
+  now?: number;
+}
+
+/** A named code point (certigo's `description`): machine id and a human label. */
+export interface CodeView {
+  code: number;
+  /** IANA name, or `unknown(0x....)`. */
+  name: string;
+}
+
+/** One piece of evidence, as the finding holds it, plus a one-line label for people. */
+export type EvidenceView = EvidenceRef & { label: string };
+
+export interface FindingView {
+  id: FindingId;
+  /** Unique within the report, stable across runs: the id, or `id-2`, `id-3`... for repeats. Used as HTML anchor. */
+  key: string;
+  severity: Severity;
+  title: string;
+  evidence: EvidenceView[];
+  remediation: Remediation;
+  reference: string;
+  /** A link for `reference` when it names an RFC section ("RFC 8446 §4.4.2"). */
+  referenceUrl?: string;
+}
+
+export interface MessageView {
+  index: number;
+  frame?: number;
+  time?: number;
+  direction: "client→server" | "server→client";
+  contentType: string;
+  type: string;
+  /** Read through TLS 1.3 traffic keys from a key log. */
+  decrypted: boolean;
+  /** Encrypted and not readable (no key). */
+  encrypted: boolean;
+  /** Size of the message as seen, in bytes. */
+  length: number;
+  /** One short line about the content ("2 acceptable CA names", "empty (certificates_length 0)"). */
+  detail?: string;
+  /** The message carries an alert. */
+  isAlert: boolean;
+  /** The step the handshake failed at (named by an error finding, or the message an alert answers). */
+  failing: boolean;
+  /** Keys of the findings that point at this message. */
+  findings: string[];
+}
+
+export interface AlertView {
+  level: number;
+  levelName: string;
+  description: number;
+  descriptionName: string;
+  sender: "client" | "server";
+  messageIndex: number;
+  afterMessageIndex?: number;
+  afterClientFinished?: boolean;
+}
+
+export interface ConversationView {
+  /** 1-based number within the report. */
+  number: number;
+  source: Conversation["source"];
+  client: Endpoint;
+  server: Endpoint;
+  sni?: string;
+  tlsVersion?: string;
+  cipher?: string;
+  visibility: Conversation["visibility"];
+  outcome: Outcome;
+  messages: MessageView[];
+  gaps: Gap[];
+  alert?: AlertView;
+  closedWithoutAlert: boolean;
+  /** Number of messages read through TLS 1.3 keys. */
+  decryptedCount: number;
+}
+
+export interface AcceptableCAView {
+  index: number;
+  /** Java/keytool style. */
+  dn: string;
+  /** As `openssl s_client` prints it. */
+  opensslDn: string;
+  derHex: string;
+}
+
+export interface PolicyView {
+  requested: boolean;
+  required: boolean | "unknown";
+  acceptableCAs: AcceptableCAView[];
+  certificateAuthoritiesState?: "absent" | "present" | "present-empty";
+  signatureAlgorithms: CodeView[];
+  signatureAlgorithmsCert?: CodeView[];
+  certificateTypes?: number[];
+}
+
+export interface StoreEntryView {
+  alias: string;
+  kind: "private-key" | "trusted-cert";
+  /** True when the entry holds a private key (the key itself never enters a report). */
+  hasPrivateKey: boolean;
+  chain: CertInfo[];
+  checks?: EntryChecks;
+}
+
+export interface StoreView {
+  file: string;
+  role?: "client-keystore" | "server-truststore" | "client-truststore";
+  format: string;
+  formatDetail?: string;
+  /** The alias the user picked, if any. */
+  alias?: string;
+  entries: StoreEntryView[];
+}
+
+export interface ProbeView {
+  target: Endpoint;
+  servername?: string;
+  handshakeCompleted: boolean;
+  clientError?: string;
+  serverCertificates: CertInfo[];
+  /** null = no Certificate message; [] = an empty one. */
+  clientCertificateSent: CertInfo[] | null;
+}
+
+export interface ReportView {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  kind: ReportKind;
+  tool: { name: "mtls-doctor"; version: string };
+  /** ms since epoch, when `opts.now` was given. */
+  generatedAt?: number;
+  /** One line: what was looked at. */
+  title: string;
+  verdict?: Verdict;
+  /** One line a person reads first. */
+  headline: string;
+  counts: { error: number; warning: number; info: number };
+  target?: Endpoint & { sni?: string };
+  /** The capture/log file for `analyze`. */
+  sourceFile?: string;
+  findings: FindingView[];
+  conversations: ConversationView[];
+  policy?: PolicyView;
+  chainPanel?: ChainPanelView;
+  stores: StoreView[];
+  probe?: ProbeView;
+}
+
+/**
+ * Builds the one view model every renderer reads.
+ * @throws MtlsDoctorError MTLSD_ERR_INTERNAL when `inspect` is built without `opts.now` (certificates must be
+ *   judged at an explicit time).
+ */
+export function buildReportView(input: ReportInput, opts: BuildReportViewOptions = {}): ReportView {
+  const base = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: input.kind,
+    tool: { name: "mtls-doctor" as const, version: VERSION },
+    ...(opts.now !== undefined ? { generatedAt: opts.now } : {}),
+  };
+  switch (input.kind) {
+    case "diagnose": {
+      const { evidence, diagnosis } = input;
+      const convs = uniqueConversations([
+        ...(evidence.probe ? [evidence.probe.conversation] : []),
+        ...evidence.conversations,
+      ]);
+      const policy = evidence.policy ?? evidence.probe?.policy;
+      const findings = findingViews(diagnosis.findings);
+      const target = evidence.probe
+        ? { ...evidence.probe.target, ...(evidence.probe.servername ? { sni: evidence.probe.servername } : {}) }
+        : convs[0]
+          ? { ...convs[0].server, ...(convs[0].sni ? { sni: convs[0].sni } : {}) }
+          : undefined;
+      const stores = evidence.stores.map((s) =>
+        storeView(s.store, evidence.now, s.role, s.alias),
+      );
+      const view: ReportView = {
+        ...base,
+        title: target ? `mTLS diagnosis of ${hostPort(target)}` : "mTLS diagnosis",
+        verdict: diagnosis.verdict,
+        headline: headline(diagnosis.verdict, findings),
+        counts: countFindings(findings),
+        ...(target ? { target } : {}),
+        findings,
+        conversations: convs.map((c, i) => conversationView(c, i + 1, findings)),
+        ...(policy ? { policy: policyView(policy) } : {}),
+        stores,
+        ...(evidence.probe ? { probe: probeView(evidence.probe) } : {}),
+      };
+      const panel = buildChainPanel({
+        stores: evidence.stores,
+        conversations: convs,
+        policy,
+        findings: diagnosis.findings,
+      });
+      if (panel) view.chainPanel = panel;
+      return view;
+    }
+    case "probe": {
+      const p = input.probe;
+      const findings = findingViews(input.diagnosis?.findings ?? []);
+      const target = { ...p.target, ...(p.servername ? { sni: p.servername } : {}) };
+      const view: ReportView = {
+        ...base,
+        title: `Probe of ${hostPort(target)}`,
+        ...(input.diagnosis ? { verdict: input.diagnosis.verdict } : {}),
+        headline: input.diagnosis
+          ? headline(input.diagnosis.verdict, findings)
+          : probeHeadline(p),
+        counts: countFindings(findings),
+        target,
+        findings,
+        conversations: [conversationView(p.conversation, 1, findings)],
+        policy: policyView(p.policy),
+        stores: [],
+        probe: probeView(p),
+      };
+      const panel = buildChainPanel({
+        stores: [],
+        conversations: [p.conversation],
+        policy: p.policy,
+        findings: input.diagnosis?.findings ?? [],
+      });
+      if (panel) view.chainPanel = panel;
+      return view;
+    }
+    case "analyze": {
+      const findings = findingViews(input.diagnosis?.findings ?? []);
+      const convs = input.conversations;
+      const view: ReportView = {
+        ...base,
+        title: `Analysis of ${input.source.file}`,
+        ...(input.diagnosis ? { verdict: input.diagnosis.verdict } : {}),
+        headline: input.diagnosis
+          ? headline(input.diagnosis.verdict, findings)
+          : `${convs.length} TLS conversation${convs.length === 1 ? "" : "s"} found`,
+        counts: countFindings(findings),
+        sourceFile: input.source.file,
+        findings,
+        conversations: convs.map((c, i) => conversationView(c, i + 1, findings)),
+        ...(input.policy ? { policy: policyView(input.policy) } : {}),
+        stores: [],
+      };
+      const panel = buildChainPanel({
+        stores: [],
+        conversations: convs,
+        policy: input.policy,
+        findings: input.diagnosis?.findings ?? [],
+      });
+      if (panel) view.chainPanel = panel;
+      return view;
+    }
+    case "inspect": {
+      if (opts.now === undefined) {
+        throw new MtlsDoctorError("MTLSD_ERR_INTERNAL", "buildReportView: an inspect report needs opts.now to judge validity");
+      }
+      const sv = storeView(input.store, opts.now, undefined, undefined, input.checks);
+      const n = sv.entries.length;
+      return {
+        ...base,
+        title: `Contents of ${input.store.file}`,
+        headline: `${n} entr${n === 1 ? "y" : "ies"} (${sv.formatDetail ?? sv.format})`,
+        counts: { error: 0, warning: 0, info: 0 },
+        sourceFile: input.store.file,
+        findings: [],
+        conversations: [],
+        stores: [sv],
+      };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function hostPort(e: Endpoint): string {
+  return e.host.includes(":") ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
+}
+
+function uniqueConversations(list: Conversation[]): Conversation[] {
+  return list.filter((c, i) => list.indexOf(c) === i);
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function findingViews(findings: Finding[]): FindingView[] {
+  const seen = new Map<string, number>();
+  // Stable: the engine already orders errors first; keep its order inside one severity.
+  const ordered = findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i)
+    .map((x) => x.f);
+  return ordered.map((f) => {
+    const n = (seen.get(f.id) ?? 0) + 1;
+    seen.set(f.id, n);
+    const url = referenceUrl(f.reference);
+    return {
+      id: f.id,
+      key: n === 1 ? f.id : `${f.id}-${n}`,
+      severity: f.severity,
+      title: f.title,
+      evidence: f.evidence.map((e) => ({ ...e, label: evidenceLabel(e) })),
+      remediation: { ...f.remediation, steps: [...f.remediation.steps] },
+      reference: f.reference,
+      ...(url ? { referenceUrl: url } : {}),
+    };
+  });
+}
+
+/** "RFC 8446 §4.4.2" → the rfc-editor URL of that section; undefined for anything else. */
+export function referenceUrl(reference: string): string | undefined {
+  const m = /\bRFC\s?(\d{3,5})(?:[,\s]*(?:§|section\s)\s?([0-9A-Z][0-9.]*[0-9]|[0-9A-Z]))?/i.exec(reference);
+  if (!m) return undefined;
+  return `https://www.rfc-editor.org/rfc/rfc${m[1]}${m[2] ? `#section-${m[2]}` : ""}`;
+}
+
+function evidenceLabel(e: EvidenceRef): string {
+  switch (e.kind) {
+    case "certificate": {
+      const where = { "client-chain": "client chain", "server-chain": "server chain", truststore: "truststore", keystore: "keystore" }[e.role];
+      return `${where}${e.alias ? ` (alias ${e.alias})` : ""} #${e.index}: ${e.subject} — issued by ${e.issuer}`;
+    }
+    case "dn": {
+      const role = {
+        "acceptable-ca": "acceptable CA",
+        "leaf-issuer": "leaf certificate's issuer",
+        "chain-issuer": "chain issuer",
+        "looked-for": "looked for",
+      }[e.role];
+      return `${role}: ${e.dn}`;
+    }
+    case "message":
+      return `message #${e.index}${e.frame !== undefined ? ` (frame ${e.frame})` : ""} ${e.type}${e.detail ? `: ${e.detail}` : ""}`;
+    case "field":
+      return `${e.field} = ${String(e.value)}${e.frame !== undefined ? ` (frame ${e.frame})` : ""}`;
+    case "alert":
+      return `${e.sender} sent alert ${e.name}(${e.description})${e.messageIndex !== undefined ? ` as message #${e.messageIndex}` : ""}`;
+    case "text":
+      return e.text;
+  }
+}
+
+function countFindings(f: FindingView[]): ReportView["counts"] {
+  const c = { error: 0, warning: 0, info: 0 };
+  for (const x of f) c[x.severity]++;
+  return c;
+}
+
+function headline(verdict: Verdict, findings: FindingView[]): string {
+  const first = findings.find((f) => f.severity === "error") ?? findings.find((f) => f.severity === "warning");
+  switch (verdict) {
+    case "healthy":
+      return "Healthy: the mutual-TLS handshake works";
+    case "problem":
+      return first ? `Problem: ${first.title}` : "Problem found";
+    case "inconclusive":
+      return first ? `Inconclusive: ${first.title}` : "Inconclusive: not enough evidence to name a cause";
+  }
+}
+
+function probeHeadline(p: ProbeEvidence): string {
+  if (p.handshakeCompleted) return "Handshake completed";
+  const a = p.conversation.alert;
+  if (a) return `Handshake failed: ${a.sender} sent ${a.alert.descriptionName}(${a.alert.description})`;
+  if (p.conversation.closedWithoutAlert) return "Handshake failed: the connection closed without an alert";
+  return "Handshake failed";
+}
+
+export function codeName(table: IanaTable, code: number): string {
+  return table.names[code] ?? `unknown(0x${code.toString(16).padStart(table.width * 2, "0")})`;
+}
+
+function policyView(p: ServerPolicy): PolicyView {
+  return {
+    requested: p.requested,
+    required: p.required,
+    acceptableCAs: p.acceptableCAs.map((ca: AcceptableCA, i) => ({
+      index: i,
+      dn: ca.dn,
+      opensslDn: ca.opensslDn,
+      derHex: Buffer.from(ca.der).toString("hex"),
+    })),
+    ...(p.certificateAuthoritiesState ? { certificateAuthoritiesState: p.certificateAuthoritiesState } : {}),
+    signatureAlgorithms: p.signatureAlgorithms.map((c) => ({ code: c, name: codeName(SIGNATURE_SCHEMES, c) })),
+    ...(p.signatureAlgorithmsCert
+      ? { signatureAlgorithmsCert: p.signatureAlgorithmsCert.map((c) => ({ code: c, name: codeName(SIGNATURE_SCHEMES, c) })) }
+      : {}),
+    ...(p.certificateTypes ? { certificateTypes: [...p.certificateTypes] } : {}),
+  };
+}
+
+function probeView(p: ProbeEvidence): ProbeView {
+  return {
+    target: { ...p.target },
+    ...(p.servername ? { servername: p.servername } : {}),
+    handshakeCompleted: p.handshakeCompleted,
+    ...(p.clientError ? { clientError: p.clientError } : {}),
+    serverCertificates: p.serverCertificates.map(copyCertInfo),
+    clientCertificateSent: p.clientCertificateSent ? p.clientCertificateSent.map(copyCertInfo) : null,
+  };
+}
+
+function copyCertInfo(c: CertInfo): CertInfo {
+  const out: CertInfo = { ...c, subjectAlternativeNames: [...c.subjectAlternativeNames] };
+  if (c.keyUsage) out.keyUsage = [...c.keyUsage];
+  if (c.extendedKeyUsage) out.extendedKeyUsage = [...c.extendedKeyUsage];
+  return out;
+}
+
+function storeView(
+  store: LoadedStore,
+  now: number,
+  role?: StoreView["role"],
+  alias?: string,
+  checks?: Record<string, EntryChecks>,
+): StoreView {
+  return {
+    file: store.file,
+    ...(role ? { role } : {}),
+    format: store.format,
+    ...(store.formatDetail ? { formatDetail: store.formatDetail } : {}),
+    ...(alias ? { alias } : {}),
+    entries: store.entries.map((e) => {
+      const c = checks?.[e.alias];
+      return {
+        alias: e.alias,
+        kind: e.kind,
+        hasPrivateKey: e.privateKey !== undefined,
+        chain: e.chain.map((cert) => copyCertInfo(cert.info(now))),
+        ...(c ? { checks: structuredClone(c) } : {}),
+      };
+    }),
+  };
+}
+
+function conversationView(c: Conversation, number: number, findings: FindingView[]): ConversationView {
+  // Messages named by error findings are "the failing step"; without any, the message an alert answers.
+  const byIndex = new Map<number, string[]>();
+  const failing = new Set<number>();
+  for (const f of findings) {
+    for (const e of f.evidence) {
+      if (e.kind !== "message") continue;
+      byIndex.set(e.index, [...(byIndex.get(e.index) ?? []), f.key]);
+      if (f.severity === "error") failing.add(e.index);
+    }
+  }
+  const indexes = new Set(c.messages.map((m) => m.index));
+  if (![...failing].some((i) => indexes.has(i)) && c.alert?.afterMessageIndex !== undefined) {
+    failing.add(c.alert.afterMessageIndex);
+  }
+  const messages = c.messages.map((m) => messageView(m, failing.has(m.index), byIndex.get(m.index) ?? []));
+  const a = c.alert;
+  return {
+    number,
+    source: c.source,
+    client: { ...c.client },
+    server: { ...c.server },
+    ...(c.sni ? { sni: c.sni } : {}),
+    ...(c.tlsVersion ? { tlsVersion: c.tlsVersion } : {}),
+    ...(c.cipher ? { cipher: c.cipher } : {}),
+    visibility: c.visibility,
+    outcome: c.outcome,
+    messages,
+    gaps: c.gaps.map((g) => ({ ...g })),
+    ...(a
+      ? {
+          alert: {
+            level: a.alert.level,
+            levelName: a.alert.levelName,
+            description: a.alert.description,
+            descriptionName: a.alert.descriptionName,
+            sender: a.sender,
+            messageIndex: a.messageIndex,
+            ...(a.afterMessageIndex !== undefined ? { afterMessageIndex: a.afterMessageIndex } : {}),
+            ...(a.afterClientFinished !== undefined ? { afterClientFinished: a.afterClientFinished } : {}),
+          },
+        }
+      : {}),
+    closedWithoutAlert: c.closedWithoutAlert === true,
+    decryptedCount: c.messages.filter((m) => m.decrypted).length,
+  };
+}
+
+function messageView(m: TranscriptMessage, failing: boolean, findingKeys: string[]): MessageView {
+  const detail = messageDetail(m);
+  return {
+    index: m.index,
+    ...(m.frame !== undefined ? { frame: m.frame } : {}),
+    ...(m.time !== undefined ? { time: m.time } : {}),
+    direction: m.direction,
+    contentType: m.contentType,
+    type: m.type,
+    decrypted: m.decrypted,
+    encrypted: m.encrypted,
+    length: m.raw.length,
+    ...(detail ? { detail } : {}),
+    isAlert: m.contentType === "alert" || m.body?.type === "Alert",
+    failing,
+    findings: findingKeys,
+  };
+}
+
+const VERSION_NAMES: Record<number, string> = { 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2", 0x0304: "TLS 1.3" };
+
+function versionName(v: number): string {
+  return VERSION_NAMES[v] ?? `0x${v.toString(16).padStart(4, "0")}`;
+}
+
+function plural(n: number, one: string, many = one + "s"): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** One short line describing a message's content, from its decoded body. */
+function messageDetail(m: TranscriptMessage): string | undefined {
+  const b = m.body;
+  if (!b) return m.encrypted ? "encrypted" : undefined;
+  switch (b.type) {
+    case "ClientHello": {
+      const parts: string[] = [];
+      if (b.serverName) parts.push(`SNI ${b.serverName}`);
+      if (b.supportedVersions?.length) parts.push(`versions ${b.supportedVersions.map(versionName).join(", ")}`);
+      parts.push(plural(b.cipherSuites.length, "cipher suite"));
+      return parts.join("; ");
+    }
+    case "ServerHello":
+      return `${versionName(b.selectedVersion ?? b.legacyVersion)}, ${codeName(CIPHER_SUITES, b.cipherSuite)}`;
+    case "HelloRetryRequest":
+      return `retry: ${codeName(CIPHER_SUITES, b.cipherSuite)}`;
+    case "Certificate":
+      return b.entries.length === 0
+        ? "empty (certificates_length 0)"
+        : `${plural(b.entries.length, "certificate")} (certificates_length ${b.certificatesLength})`;
+    case "CertificateRequest": {
+      const n = b.certificateAuthorities.length;
+      if (b.certificateAuthoritiesState === "absent") return "no certificate_authorities (any CA)";
+      if (b.certificateAuthoritiesState === "present-empty") return "certificate_authorities present but empty";
+      return n === 0 ? "no acceptable CA names (any CA)" : plural(n, "acceptable CA name");
+    }
+    case "CertificateVerify":
+      return codeName(SIGNATURE_SCHEMES, b.signatureScheme);
+    case "Alert":
+      return `${b.levelName} ${b.descriptionName}(${b.description})`;
+    case "ApplicationData":
+      return `${b.length} bytes`;
+    case "Undecodable":
+      return `not decodable: ${b.error}`;
+    default:
+      return undefined;
+  }
+}
