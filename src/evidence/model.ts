@@ -22,6 +22,12 @@ export interface TranscriptMessage extends WireMessage {
   frame?: number;
   /** ms since epoch (capture timestamp, or when the probe read it). */
   time?: number;
+  /**
+   * 1-based line number of the log line that reported the message, when from a log (source "log"). Log messages
+   * carry no bytes: `raw` is empty, `streamOffset`/`endStreamOffset` are -1, and `body` is filled only where the
+   * log gives the whole content (alerts, an empty Certificate message); see {@link LoggedHandshake} for the rest.
+   */
+  line?: number;
 }
 
 /** A stretch of a direction's byte stream that could not be seen (capture loss, snaplen). */
@@ -81,8 +87,14 @@ export interface AcceptableCA {
   dn: string;
   /** OpenSSL 3 style as `openssl s_client` prints it under "Acceptable client certificate CA names" ("C = AU, ST = VIC, CN = ..."). */
   opensslDn: string;
-  /** DER of the Name as sent. */
+  /** DER of the Name as sent. Empty (length 0) when `source` is "log": a log gives the name only as a string. */
   der: Uint8Array;
+  /**
+   * Where the name came from: "wire" (default when absent; `der` is the bytes sent) or "log" (a Java debug log
+   * printed it as an X500Principal string: `dn` is that string exactly as logged, `opensslDn` is derived from it,
+   * and `der` is empty, so compare such names by their parsed attributes, never by bytes).
+   */
+  source?: "wire" | "log";
 }
 
 /** What the server asks of a client, from its CertificateRequest (absent request ⇒ requested: false). */
@@ -138,7 +150,129 @@ export interface Evidence {
   clientStack?: ClientStack;
   /** What server stack we think we face ("unknown" when we cannot tell). */
   serverStack?: ServerStack;
+  /** Logs read with src/logs `readLog` (JSSE debug logs, gateway/application logs). */
+  logs?: LogEvidence[];
 }
 
 export type ClientStack = "java" | "go" | "dotnet" | "openssl" | "node" | "curl";
 export type ServerStack = "openssl" | "java" | "node" | "unknown";
+
+/** What one log file told us (src/logs `readLog`). */
+export interface LogEvidence {
+  /** The path as given. */
+  file: string;
+  /** "jsse-debug": Java `-Djavax.net.debug` output; "gateway": application/gateway lines only; "mixed": both. */
+  kind: "jsse-debug" | "gateway" | "mixed";
+  /** Which TLS end wrote the JSSE debug output ("unknown" for gateway-only logs or when no ClientHello was logged). */
+  side: "client" | "server" | "unknown";
+  /** One per handshake the JSSE debug output showed, in log order (source "log"). */
+  conversations: Conversation[];
+  /** Parallel to `conversations`: what the log said about handshake `i` in text (CA names, certificate subjects). */
+  handshakes: LoggedHandshake[];
+  /** Everything notable, in log order: selection failures, alerts, exceptions, gateway SSLInfo lines. */
+  events: LogEvent[];
+  /** Number of lines read. */
+  lines: number;
+}
+
+/** The text-level facts of one logged handshake (a log has no DER, so these are strings as the log printed them). */
+export interface LoggedHandshake {
+  /** The end that wrote the log. */
+  side: "client" | "server";
+  /** JSSE thread field ("id|name"); handshakes are told apart per thread. */
+  thread?: string;
+  firstLine: number;
+  lastLine: number;
+  /** From the CertificateRequest, when one was logged; `acceptableCAs` have `source: "log"` and empty `der`. */
+  policy?: ServerPolicy;
+  /**
+   * How the CA names were split: "exact" (one per line: TLS 1.3 extension, JDK 8 `Cert Authorities:`), or
+   * "heuristic" (JDK 11+ TLS 1.2 prints the list on one line joined by ", ", the same separator as inside a DN;
+   * names are split where the attribute order restarts, e.g. "..., C=AU, CN=...").
+   */
+  caNamesSplit?: "exact" | "heuristic";
+  /** The client's Certificate message as logged: null = none logged; [] = empty (no certificate sent). */
+  clientCertificates: LoggedCertificate[] | null;
+  /** The server's Certificate message as logged (null = none logged). */
+  serverCertificates: LoggedCertificate[] | null;
+}
+
+/** One certificate as a JSSE debug log prints it. */
+export interface LoggedCertificate {
+  /** X500Principal string as logged (most specific RDN first). */
+  subject: string;
+  issuer: string;
+  /** As logged: colon-separated hex (JDK 11+) or Java BigInteger text (JDK 8). */
+  serialNumber?: string;
+  /** ms since epoch. */
+  notBefore?: number;
+  notAfter?: number;
+  /** JCA name, e.g. "SHA256withECDSA". */
+  signatureAlgorithm?: string;
+  /** Key algorithm, e.g. "EC", "RSA". */
+  publicKey?: string;
+}
+
+/** What kind of thing a log line reported. One line gives at most one event. */
+export type LogEventKind =
+  /** JSSE key manager found no certificate whose issuers match the CertificateRequest: "No X.509 cert selected for [EC, ...]". */
+  | "certificate-not-selected"
+  /** "No available authentication scheme" / "No available client authentication scheme". */
+  | "no-authentication-scheme"
+  /** "No X.509 certificate for client authentication, use empty Certificate message instead". */
+  | "empty-certificate-sent"
+  /** The log's side received a fatal/warning alert (`alert` names it). */
+  | "alert-received"
+  /** The log's side sent a fatal alert (JSSE "Fatal (NAME): reason"; `alert` names it, `text` gives the reason). */
+  | "alert-sent"
+  /** Server side: "Empty client certificate chain". */
+  | "empty-client-chain"
+  /** "PKIX path building failed" (unknown issuer, missing intermediate). */
+  | "path-building-failed"
+  /** "PKIX path validation failed" / "validity check failed" (expired, not yet valid, ...). */
+  | "path-validation-failed"
+  /** "Invalid certificate_authorities extension: insufficient data" (empty extension, RFC 8446 §4.2.4). */
+  | "invalid-certificate-authorities"
+  /** "Broken pipe": the peer closed/reset while we were writing (an alert may have been lost). */
+  | "broken-pipe"
+  /** "Connection reset". */
+  | "connection-reset"
+  /** "Remote host terminated the handshake" / "SSL peer shut down incorrectly" / EOF during the handshake. */
+  | "peer-closed"
+  /** Gateway: "SSLInfo: KeyStore:... KeyAlias:... TrustStore:..." (`sslInfo`). */
+  | "ssl-info"
+  /** Gateway: "handshake failed" without a known reason. */
+  | "handshake-failed"
+  /** Any other TLS exception (`exception`). */
+  | "exception";
+
+/** One notable log line. */
+export interface LogEvent {
+  kind: LogEventKind;
+  /** 1-based line number where the event's text starts. */
+  line: number;
+  /** ms since epoch, from the line's timestamp (UTC unless the line names a zone). */
+  time?: number;
+  /** The line's message text as logged (without the log prefix; at most 500 characters). */
+  text: string;
+  /** JSSE thread ("id|name") or the gateway's thread name. */
+  thread?: string;
+  /** Gateway message id (Apigee `messageid:`). */
+  messageId?: string;
+  /** The gateway's own end of the connection, when logged. */
+  local?: Endpoint;
+  /** The remote end (the backend server, for a gateway's client channel), when logged. */
+  remote?: Endpoint;
+  /** IANA alert name, when the line names an alert ("bad_certificate"). */
+  alert?: string;
+  /** Alert code (AlertDescription), when `alert` is a known name. */
+  alertCode?: number;
+  /** Key types from "No X.509 cert selected for [EC, EdDSA, ...]". */
+  keyTypes?: string[];
+  /** The Java exception on this line, with its causes ("Caused by:") in order. */
+  exception?: { className: string; message: string; causes: { className: string; message: string }[] };
+  /** Gateway SSLInfo fields, as logged. */
+  sslInfo?: { keyStore?: string; keyAlias?: string; trustStore?: string };
+  /** Index into LogEvidence.conversations of the handshake this event belongs to (JSSE debug output only). */
+  conversation?: number;
+}
