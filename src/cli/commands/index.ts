@@ -1,6 +1,7 @@
 /** The list of commands the CLI registers, in help order. Each entry registers one command on the program. */
 import type { Command } from "commander";
+import { register as inspect } from "./inspect.js";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [inspect];
