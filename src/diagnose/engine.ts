@@ -1,0 +1,50 @@
+/**
+ * The diagnosis engine: evidence in, findings out. Runs every rule family over one {@link RuleContext}, in an order
+ * where transcript rules (which confirm) come after store/policy/path rules (which explain), sorts findings
+ * error → warning → info and decides the verdict. Pure: `evidence.now` is the only clock.
+ */
+import type { Evidence } from "../evidence/model.js";
+import type { JavaKeyManager } from "./clients/types.js";
+import { buildContext, type Rule, type RuleContext } from "./rules/context.js";
+import { pathRule } from "./rules/path.js";
+import { POLICY_RULES } from "./rules/policy.js";
+import { STORE_RULES } from "./rules/store.js";
+import { TRANSCRIPT_RULES } from "./rules/transcript.js";
+import type { Diagnosis, Finding, Severity } from "./types.js";
+import type { ClientSelection } from "./clients/types.js";
+
+/** Every rule, in run order. */
+export const RULES: readonly Rule[] = [...STORE_RULES, ...POLICY_RULES, pathRule, ...TRANSCRIPT_RULES];
+
+const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Options of {@link diagnose}. */
+export interface DiagnoseOptions {
+  /** Java key manager to model when the client stack is Java (default SunX509, the JDK default). */
+  keyManager?: JavaKeyManager;
+  /** The keystore alias the client is pinned to. */
+  alias?: string;
+}
+
+/** A diagnosis plus what the client model predicted (for reports). */
+export interface DiagnosisDetail extends Diagnosis {
+  /** The client model's prediction, when a keystore and a CertificateRequest were both available. */
+  selection?: ClientSelection;
+  /** The client stack modelled. */
+  clientStack: RuleContext["clientStack"];
+}
+
+/**
+ * Diagnoses a (failed or working) mutual-TLS handshake from whatever evidence there is.
+ * @param evidence stores, probe/capture conversations, server policy, `now` (ms since epoch)
+ * @returns findings sorted error → warning → info (stable within a severity) and a verdict:
+ *   "problem" when any error, "healthy" when the handshake was seen to succeed, else "inconclusive".
+ */
+export function diagnose(evidence: Evidence, opts: DiagnoseOptions = {}): DiagnosisDetail {
+  const ctx = buildContext(evidence, opts);
+  const findings: Finding[] = [];
+  for (const rule of RULES) findings.push(...rule.run(ctx, findings));
+  const sorted = findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
+  const verdict = sorted.some((f) => f.severity === "error") ? "problem" : sorted.some((f) => f.id === "healthy") ? "healthy" : "inconclusive";
+  return { verdict, findings: sorted, clientStack: ctx.clientStack, ...(ctx.selection ? { selection: ctx.selection } : {}) };
+}

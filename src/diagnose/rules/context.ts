@@ -1,0 +1,125 @@
+/**
+ * The context every rule reads: the evidence, plus what is derived from it once (the client model's choice, what
+ * the transcript shows the client sent, the server's alert). Rules are pure functions of this context; the clock is
+ * `now` from the evidence.
+ */
+import type { Conversation, ClientStack, Evidence, ServerPolicy, ServerStack, TranscriptMessage } from "../../evidence/model.js";
+import { parseCertificate } from "../../pki/certificate.js";
+import type { Certificate, LoadedStore, StoreEntry } from "../../pki/types.js";
+import type { CertificateMsg } from "../../wire/types.js";
+import { selectClientCertificate } from "../clients/index.js";
+import { keyEntries } from "../clients/common.js";
+import type { ClientSelection, JavaKeyManager } from "../clients/types.js";
+import type { Finding, FindingId } from "../types.js";
+
+/** What the transcript shows the client sent in answer to the CertificateRequest. */
+export interface ObservedCertificate {
+  /** The client's Certificate message in the transcript, when it was seen. */
+  message?: TranscriptMessage;
+  /** Parsed certificates of that message (empty = empty Certificate). */
+  chain: Certificate[];
+  empty: boolean;
+}
+
+export interface RuleContext {
+  evidence: Evidence;
+  now: number;
+  clientStack: ClientStack;
+  keyManager?: JavaKeyManager;
+  /** The alias the user named (--alias), if any. */
+  alias?: string;
+  /** True when at least one client keystore / --cert was given. */
+  hasKeystore: boolean;
+  /** Private-key entries of the client keystores (alias-restricted). */
+  keyEntries: StoreEntry[];
+  /** Every certificate known from the client stores and the server truststore (to find a missing issuer). */
+  knownCertificates: Certificate[];
+  /** The server's truststore, when given. */
+  truststore?: LoadedStore;
+  policy?: ServerPolicy;
+  conversation?: Conversation;
+  /** "1.2" | "1.3" (from the conversation; "1.2" when unknown). */
+  tlsVersion: string;
+  serverStack: ServerStack;
+  /** The client model's prediction, when there is a keystore and a CertificateRequest to answer. */
+  selection?: ClientSelection;
+  /** What the transcript shows the client sent, when a conversation was seen. */
+  observed?: ObservedCertificate;
+  /** The entries whose content rules judge: the chosen one, else the keystore's key entries. */
+  examined: StoreEntry[];
+}
+
+/** A rule: one family of findings. */
+export interface Rule {
+  /** The finding ids this rule can produce. */
+  ids: readonly FindingId[];
+  /** `prior`: the findings of the rules run before this one (for rules that explain or confirm others). */
+  run(ctx: RuleContext, prior: readonly Finding[]): Finding[];
+}
+
+function findObserved(conv: Conversation | undefined, evidence: Evidence): ObservedCertificate | undefined {
+  if (!conv) return undefined;
+  const msg = conv.messages.find((m) => m.direction === "client→server" && m.body?.type === "Certificate");
+  if (msg) {
+    const body = msg.body as CertificateMsg;
+    const chain: Certificate[] = [];
+    for (const e of body.entries) {
+      try {
+        chain.push(parseCertificate(e.certData));
+      } catch {
+        // an undecodable certificate: keep counting it as sent, but it cannot be judged
+      }
+    }
+    return { message: msg, chain, empty: body.entries.length === 0 };
+  }
+  const sent = evidence.probe?.clientCertificateSent;
+  if (sent === undefined || sent === null) return undefined;
+  // The probe saw the Certificate (e.g. inside TLS 1.3 encryption) but gave only certInfo: match to known DER.
+  return { chain: [], empty: sent.length === 0 };
+}
+
+/** Builds the rule context from the evidence. */
+export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyManager; alias?: string } = {}): RuleContext {
+  const conversation = evidence.probe?.conversation ?? evidence.conversations[0];
+  const policy = evidence.probe?.policy ?? evidence.policy;
+  const tlsVersion = conversation?.tlsVersion === "1.3" ? "1.3" : "1.2";
+  const keystores = evidence.stores.filter((s) => s.role === "client-keystore");
+  const alias = opts.alias ?? keystores.find((s) => s.alias)?.alias;
+  const defaultStack: ClientStack = keystores.some((s) => s.store.format === "pkcs12" || s.store.format === "jks") ? "java" : "openssl";
+  const clientStack = evidence.clientStack ?? (keystores.length ? defaultStack : "openssl");
+  const entries = keyEntries(evidence.stores, alias);
+  const truststore = evidence.stores.find((s) => s.role === "server-truststore")?.store;
+  const known: Certificate[] = [];
+  for (const s of evidence.stores) for (const e of s.store.entries) known.push(...e.chain);
+  let selection: ClientSelection | undefined;
+  if (keystores.length && policy) {
+    selection = selectClientCertificate(clientStack, evidence.stores, policy, {
+      tlsVersion,
+      now: evidence.now,
+      ...(opts.keyManager ? { keyManager: opts.keyManager } : {}),
+      ...(alias ? { alias } : {}),
+    });
+  }
+  const chosen = selection?.chosen ? entries.filter((e) => e.alias === selection!.chosen!.alias) : [];
+  return {
+    evidence,
+    now: evidence.now,
+    clientStack,
+    ...(opts.keyManager ? { keyManager: opts.keyManager } : {}),
+    ...(alias ? { alias } : {}),
+    hasKeystore: keystores.length > 0,
+    keyEntries: entries,
+    knownCertificates: known,
+    ...(truststore ? { truststore } : {}),
+    ...(policy ? { policy } : {}),
+    ...(conversation ? { conversation } : {}),
+    tlsVersion,
+    serverStack: evidence.serverStack ?? "unknown",
+    ...(selection ? { selection } : {}),
+    ...(() => {
+      const o = findObserved(conversation, evidence);
+      return o ? { observed: o } : {};
+    })(),
+    examined: chosen.length ? chosen : entries,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Can the server build a path from the client's chain to a CA it trusts (RFC 5280 §6)? Judged from the server's
+ * truststore when given, from the CA list and the transcript otherwise. Names are compared after RFC 5280 §7.1
+ * normalisation (what path building does); signatures are not re-verified here.
+ */
+import { compareNames } from "../../pki/dn.js";
+import type { Certificate } from "../../pki/types.js";
+import { causesForAlert } from "../alerts.js";
+import type { Finding } from "../types.js";
+import type { Rule, RuleContext } from "./context.js";
+import { knownMissingIntermediate } from "./policy.js";
+import { certRef, clientConfigHint, dnRef, msgRef, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
+
+const same = (a: Uint8Array, b: Uint8Array): boolean => compareNames(a, b) !== "different";
+
+/** The chains to judge: what was sent (non-empty), else the chosen entry, else every key entry. */
+function candidates(ctx: RuleContext): Array<{ alias: string; chain: Certificate[]; sent: boolean }> {
+  if (ctx.observed && !ctx.observed.empty && ctx.observed.chain.length) return [{ alias: ctx.selection?.chosen?.alias ?? "(sent)", chain: ctx.observed.chain, sent: true }];
+  return ctx.examined.map((e) => ({ alias: e.alias, chain: e.chain, sent: false }));
+}
+
+/** True when some certificate of `chain` is, or is issued by, a certificate of `anchors`. */
+function reachesAnchor(chain: Certificate[], anchors: Certificate[]): boolean {
+  return chain.some((c) => anchors.some((a) => Buffer.compare(Buffer.from(a.der), Buffer.from(c.der)) === 0 || same(c.issuerDer, a.subjectDer)));
+}
+
+/** Was the server's rejection one its stack sends for "unknown issuer" (or a close without alert, Node)? */
+function rejectedForPath(ctx: RuleContext): boolean {
+  const conv = ctx.conversation;
+  if (!conv) return false;
+  if (conv.alert && conv.alert.sender === "server") {
+    return causesForAlert(conv.alert.alert.description, ctx.serverStack, ctx.tlsVersion).some((c) => c.cause === "unknown-issuer");
+  }
+  return conv.closedWithoutAlert === true && (ctx.serverStack === "node" || ctx.serverStack === "unknown");
+}
+
+export const pathRule: Rule = {
+  ids: ["missing-intermediate", "server-truststore-missing-issuer"],
+  run(ctx) {
+    const out: Finding[] = [];
+    const anchors = ctx.truststore ? ctx.truststore.entries.flatMap((e) => e.chain) : undefined;
+    const caNames = ctx.policy?.acceptableCAs.map((a) => a.der) ?? [];
+    for (const { alias, chain, sent } of candidates(ctx)) {
+      if (chain.length === 0) continue;
+      const top = chain[chain.length - 1]!;
+      const role = sent ? "client-chain" : "keystore";
+      if (anchors && reachesAnchor(chain, anchors)) continue;
+      // Which certificate is missing? One we know (any store) that the server could chain to.
+      const missing = anchors
+        ? ctx.knownCertificates.find((k) => !k.selfIssued && same(k.subjectDer, top.issuerDer) && anchors.some((a) => same(k.issuerDer, a.subjectDer)))
+        : knownMissingIntermediate(ctx, chain, caNames);
+      const topIssuerListed = !top.selfIssued && caNames.some((n) => same(top.issuerDer, n));
+      const rejected = sent && rejectedForPath(ctx);
+      if (missing || (!anchors && rejected && topIssuerListed)) {
+        out.push({
+          id: "missing-intermediate",
+          severity: "error",
+          title: missing
+            ? `The client chain of "${alias}" stops at "${top.subject}"; it lacks the intermediate "${missing.subject}" the server needs to reach its trusted CA`
+            : `The server rejected the client chain ending at "${top.subject}": it names "${top.issuer}" as acceptable but cannot complete the path, so the chain lacks an intermediate`,
+          evidence: [
+            ...chain.map((c, i) => certRef(c, role, i, alias, ctx.now)),
+            dnRef("looked-for", top),
+            ...(missing ? [certRef(missing, "keystore", 0, undefined, ctx.now)] : []),
+            ...(rejected && ctx.conversation?.alert ? msgRef(ctx.conversation.messages.find((m) => m.index === ctx.conversation!.alert!.messageIndex), `alert ${ctx.conversation.alert.alert.descriptionName}`) : []),
+          ],
+          remediation: remediation(
+            "Send the full chain: put the intermediate(s) after the client certificate in the keystore entry (the root may stay out).",
+            "client",
+            [
+              "cat client.pem intermediate.pem > chain.pem",
+              "openssl pkcs12 -export -inkey client.key -in chain.pem -name client -out client.p12  (Java: keytool -importkeystore into the keystore in use)",
+              `Then ${clientConfigHint(ctx.clientStack)}.`,
+              "Or make the server hold the intermediate: nginx ssl_client_certificate / ssl_trusted_certificate with the intermediate and root, ssl_verify_depth 2 or more",
+            ],
+            ctx.clientStack,
+          ),
+          reference: "RFC 5246 §7.4.2 / RFC 8446 §4.4.2 (the sender's chain; the root MAY be omitted, intermediates may not); RFC 5280 §6",
+        });
+        continue;
+      }
+      if (anchors) {
+        out.push({
+          id: "server-truststore-missing-issuer",
+          severity: "error",
+          title: `The server's truststore ${ctx.truststore!.file} does not hold "${top.selfIssued ? top.subject : top.issuer}", the CA the client chain of "${alias}" leads to`,
+          evidence: [
+            ...chain.map((c, i) => certRef(c, role, i, alias, ctx.now)),
+            dnRef("looked-for", top),
+            text(`${ctx.truststore!.file}: ${anchors.length} certificate(s): ${anchors.slice(0, 8).map((a) => `"${a.subject}"`).join(", ")}${anchors.length > 8 ? ", ..." : ""}`),
+          ],
+          remediation: remediation(
+            `Add the CA certificate "${top.selfIssued ? top.subject : top.issuer}" (the issuer of the client chain) to the server's truststore, as the playbook's resolution does.`,
+            "server",
+            serverTrustSteps(ctx.serverStack, "client-issuing-ca.pem"),
+            serverTag(ctx.serverStack),
+          ),
+          reference: "Playbook resolution of cause 2 (add the issuer to the backend server's truststore); RFC 5280 §6.1 (trust anchor)",
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,191 @@
+/**
+ * Findings from comparing the client's credential with the server's CertificateRequest (its ServerPolicy):
+ * the CA names (RFC 5246 §7.4.4 certificate_authorities, RFC 8446 §4.2.4), DN encodings (RFC 5280 §7.1), and the
+ * signature algorithms (RFC 8446 §4.2.3).
+ */
+import { compareNames } from "../../pki/dn.js";
+import type { Certificate } from "../../pki/types.js";
+import { matchIssuers, schemeName, usableScheme } from "../clients/common.js";
+import { signatureAllowed } from "../clients/java.js";
+import type { Finding } from "../types.js";
+import type { Rule, RuleContext } from "./context.js";
+import { caRef, certRef, clientConfigHint, dnRef, plural, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
+
+/** The chain of the entry the server would judge, for CA-list rules: chosen entry, else every key entry. */
+function chains(ctx: RuleContext): Array<{ alias: string; chain: Certificate[] }> {
+  if (ctx.observed && !ctx.observed.empty && ctx.observed.chain.length) return [{ alias: ctx.selection?.chosen?.alias ?? "(sent)", chain: ctx.observed.chain }];
+  return ctx.examined.map((e) => ({ alias: e.alias, chain: e.chain }));
+}
+
+/** Is the chain's missing issuer known (from any store) and itself issued by one of the listed CAs? */
+export function knownMissingIntermediate(ctx: RuleContext, chain: Certificate[], names: Uint8Array[]): Certificate | undefined {
+  const top = chain[chain.length - 1]!;
+  if (top.selfIssued) return undefined;
+  const issuer = ctx.knownCertificates.find((k) => !k.selfIssued && compareNames(k.subjectDer, top.issuerDer) !== "different");
+  if (!issuer) return undefined;
+  return names.some((n) => compareNames(issuer.issuerDer, n) !== "different") ? issuer : undefined;
+}
+
+export const caMismatch: Rule = {
+  ids: ["ca-mismatch"],
+  run(ctx) {
+    const p = ctx.policy;
+    if (!p || !p.requested || p.acceptableCAs.length === 0 || ctx.keyEntries.length === 0) return [];
+    const cs = chains(ctx);
+    const results = cs.map((c) => ({ ...c, m: matchIssuers(c.chain, p.acceptableCAs, "normalised") }));
+    if (results.some((r) => r.m.matched)) return [];
+    // The chain would match once its missing intermediate is added: that is missing-intermediate, not a CA mismatch.
+    const names = p.acceptableCAs.map((a) => a.der);
+    if (results.every((r) => knownMissingIntermediate(ctx, r.chain, names))) return [];
+    const first = results[0]!;
+    const leaf = first.chain[0]!;
+    const javaEmpty = ctx.clientStack === "java" && ctx.selection?.empty;
+    const incomplete = !first.chain[first.chain.length - 1]!.selfIssued;
+    return [
+      {
+        id: "ca-mismatch",
+        severity: "error",
+        title:
+          `The server accepts certificates from ${plural(p.acceptableCAs.length, "CA")} (${p.acceptableCAs.slice(0, 2).map((a) => `"${a.dn}"`).join(", ")}${p.acceptableCAs.length > 2 ? ", ..." : ""}), but the client certificate is issued by "${leaf.issuer}"` +
+          (javaEmpty ? ", so Java sends no certificate" : ""),
+        evidence: [
+          certRef(leaf, "keystore", 0, first.alias, ctx.now),
+          dnRef("leaf-issuer", leaf),
+          ...first.chain.slice(1).map((c, i) => certRef(c, "keystore", i + 1, first.alias, ctx.now)),
+          ...p.acceptableCAs.slice(0, 20).map(caRef),
+          ...(p.acceptableCAs.length > 20 ? [text(`... and ${p.acceptableCAs.length - 20} more acceptable CA names`)] : []),
+          ...(ctx.selection ? [text(`${ctx.selection.model}: ${ctx.selection.summary}`)] : []),
+        ],
+        remediation: remediation(
+          `Make the server trust (and advertise) the CA that issued the client certificate, "${leaf.issuer}" — or use a client certificate issued by one of the CAs the server lists.`,
+          "either",
+          [
+            ...serverTrustSteps(ctx.serverStack, "issuing-ca.pem"),
+            ...(incomplete
+              ? [`If "${leaf.issuer}" is an intermediate under one of the listed CAs, add it to the client's chain instead: the chain must hold it for the match (${ctx.clientStack === "java" ? "JSSE matches the issuer of any certificate in the entry's chain" : "the server needs it to build the path"}): openssl pkcs12 -export -inkey client.key -in client.pem -certfile intermediate.pem -name client -out client.p12; then ${clientConfigHint(ctx.clientStack)}`]
+              : []),
+          ],
+          serverTag(ctx.serverStack),
+        ),
+        reference: "Playbook cause 2: Certificate Authority Mismatch; RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
+      },
+    ];
+  },
+};
+
+export const dnEncodingMismatch: Rule = {
+  ids: ["dn-encoding-mismatch"],
+  run(ctx) {
+    const p = ctx.policy;
+    if (!p || !p.requested || p.acceptableCAs.length === 0) return [];
+    const out: Finding[] = [];
+    for (const { alias, chain } of chains(ctx)) {
+      const m = matchIssuers(chain, p.acceptableCAs, "bytes");
+      if (m.matched || m.nearMisses.length === 0) continue;
+      const near = m.nearMisses[0]!;
+      const c = chain[near.chainIndex]!;
+      const ca = p.acceptableCAs.find((a) => a.dn === near.acceptableCA)!;
+      const goClient = ctx.clientStack === "go";
+      out.push({
+        id: "dn-encoding-mismatch",
+        severity: goClient ? "error" : "warning",
+        title: `The issuer "${c.issuer}" matches the server's CA name only after RFC 5280 §7.1 normalisation (string type, case or spaces differ in the DER)` + (goClient ? "; Go compares bytes and sends no certificate" : ""),
+        evidence: [dnRef(near.chainIndex === 0 ? "leaf-issuer" : "chain-issuer", c), caRef(ca), certRef(c, "keystore", near.chainIndex, alias, ctx.now), text("Java (X500Principal canonical form) and OpenSSL treat these as the same name; Go (bytes.Equal on RawIssuer) and byte-exact CA lookups do not.")],
+        remediation: remediation(
+          "Make both sides use the same DER for the CA name: advertise the CA certificate that actually issued the client certificate (copy its subject bytes), rather than a re-typed name.",
+          "server",
+          ["openssl x509 -in issuing-ca.pem -noout -subject -nameopt RFC2253,show_type  (compare the string types with the advertised name)", ...serverTrustSteps(ctx.serverStack, "issuing-ca.pem")],
+          serverTag(ctx.serverStack),
+        ),
+        reference: "RFC 5280 §7.1 (name comparison), RFC 4518 (string preparation); Go crypto/tls common.go SupportsCertificate",
+      });
+      break;
+    }
+    return out;
+  },
+};
+
+export const signatureAlgorithmMismatch: Rule = {
+  ids: ["signature-algorithm-mismatch"],
+  run(ctx) {
+    const p = ctx.policy;
+    if (!p || !p.requested || p.signatureAlgorithms.length === 0) return [];
+    const out: Finding[] = [];
+    const offered = p.signatureAlgorithms.map(schemeName);
+    for (const e of ctx.examined) {
+      const leaf = e.chain[0]!;
+      if (!usableScheme(leaf, p.signatureAlgorithms, ctx.tlsVersion)) {
+        out.push({
+          id: "signature-algorithm-mismatch",
+          severity: "error",
+          title: `The client key of "${e.alias}" (${leaf.keyAlgorithm}${leaf.namedCurve ? ` ${leaf.namedCurve}` : ""}) cannot sign with any signature scheme the server offered in TLS ${ctx.tlsVersion}`,
+          evidence: [certRef(leaf, "keystore", 0, e.alias, ctx.now), { kind: "field", field: "tls.handshake.sig_hash_alg", value: offered.join(", ") }],
+          remediation: remediation("Use a client key type the server accepts, or enable the matching signature algorithms on the server.", "either", [
+            `Server offers: ${offered.join(", ")}`,
+            "nginx/OpenSSL server: ssl_conf_command ClientSignatureAlgorithms ... (or SignatureAlgorithms); Java server: jdk.tls.server.SignatureSchemes",
+          ]),
+          reference: "RFC 8446 §4.2.3 / §4.4.3; RFC 5246 §7.4.4 (supported_signature_algorithms)",
+        });
+        continue;
+      }
+      const certSchemes = ctx.tlsVersion === "1.3" ? (p.signatureAlgorithmsCert ?? p.signatureAlgorithms) : p.signatureAlgorithms;
+      const bad = e.chain.find((c) => !c.selfIssued && !signatureAllowed(c, certSchemes));
+      if (bad) {
+        out.push({
+          id: "signature-algorithm-mismatch",
+          severity: ctx.clientStack === "java" && ctx.keyManager === "PKIX" ? "error" : "warning",
+          title: `"${bad.subject}" in the chain of "${e.alias}" is signed with ${bad.sigAlgName}, which the server does not list in signature_algorithms${ctx.tlsVersion === "1.3" && p.signatureAlgorithmsCert ? "_cert" : ""}`,
+          evidence: [certRef(bad, "keystore", e.chain.indexOf(bad), e.alias, ctx.now), { kind: "field", field: "tls.handshake.sig_hash_alg", value: certSchemes.map(schemeName).join(", ") }],
+          remediation: remediation("Use a chain signed with an algorithm the server accepts (re-issue with SHA-256 or better), or widen the server's list.", "either", ["openssl x509 -in chain.pem -noout -text | grep 'Signature Algorithm'"]),
+          reference: "RFC 8446 §4.2.3 (signature_algorithms_cert); Java PKIX key manager: X509KeyManagerImpl.conformsToAlgorithmConstraints",
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const emptyCertificateAuthorities: Rule = {
+  ids: ["empty-certificate-authorities-extension"],
+  run(ctx) {
+    const p = ctx.policy;
+    if (!p || ctx.tlsVersion !== "1.3" || p.certificateAuthoritiesState !== "present-empty") return [];
+    const java = ctx.clientStack === "java";
+    return [
+      {
+        id: "empty-certificate-authorities-extension",
+        severity: java ? "error" : "warning",
+        title: "The server's TLS 1.3 CertificateRequest carries an empty certificate_authorities extension, which RFC 8446 forbids" + (java ? "; a Java client aborts with decode_error" : ""),
+        evidence: [{ kind: "field", field: "tls.handshake.extensions.certificate_authorities_length", value: 0 }, text("Java: SSLProtocolException: Invalid certificate_authorities extension: insufficient data → client sends 50 decode_error")],
+        remediation: remediation("Give the server a CA list to advertise, or stop it from sending an empty one.", "server", [
+          "openssl s_server: drop -no_ca_names (OpenSSL 3.0 sends an empty extension with it in TLS 1.3); nginx: set ssl_client_certificate to the client CA file",
+          "Or pin the connection to TLS 1.2 until the server is fixed (jdk.tls.client.protocols=TLSv1.2)",
+        ], "server-openssl"),
+        reference: "RFC 8446 §4.2.4 (DistinguishedName authorities<3..2^16-1>)",
+      },
+    ];
+  },
+};
+
+export const notRequested: Rule = {
+  ids: ["client-certificate-not-requested"],
+  run(ctx) {
+    const p = ctx.policy;
+    if (!p || p.requested || !ctx.conversation) return [];
+    return [
+      {
+        id: "client-certificate-not-requested",
+        severity: "warning",
+        title: "The server did not ask for a client certificate in this handshake, so none was sent",
+        evidence: [text("No CertificateRequest in the handshake.")],
+        remediation: remediation("Check that mutual TLS is enabled for this host/port/SNI on the server (it may ask later, by renegotiation or post-handshake auth, or not at all).", "server", [
+          "nginx: ssl_verify_client on; (optional_no_ca / optional only ask, they do not require)",
+          "Java server: SSLServerSocket.setNeedClientAuth(true); Node: requestCert: true, rejectUnauthorized: true",
+        ]),
+        reference: "RFC 8446 §4.3.2 / RFC 5246 §7.4.4 (CertificateRequest is optional)",
+      },
+    ];
+  },
+};
+
+export const POLICY_RULES: Rule[] = [caMismatch, dnEncodingMismatch, signatureAlgorithmMismatch, emptyCertificateAuthorities, notRequested];

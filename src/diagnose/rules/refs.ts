@@ -1,0 +1,74 @@
+/** Small builders for typed evidence references and stack-aware remediation steps shared by the rules. */
+import type { AcceptableCA, ClientStack, ServerStack, TranscriptMessage } from "../../evidence/model.js";
+import type { Certificate } from "../../pki/types.js";
+import type { EvidenceRef, Remediation } from "../types.js";
+
+/** A certificate of a store (or of what was sent). */
+export function certRef(c: Certificate, role: "client-chain" | "truststore" | "keystore", index: number, alias?: string, now = 0): EvidenceRef {
+  let fp: string | undefined;
+  try {
+    fp = c.info(now).sha256Fingerprint;
+  } catch {
+    fp = undefined;
+  }
+  return { kind: "certificate", role, ...(alias ? { alias } : {}), index, subject: c.subject, issuer: c.issuer, ...(fp ? { sha256Fingerprint: fp } : {}) };
+}
+
+export function caRef(ca: AcceptableCA): EvidenceRef {
+  return { kind: "dn", role: "acceptable-ca", dn: ca.dn, derHex: Buffer.from(ca.der).toString("hex") };
+}
+
+export function dnRef(role: "leaf-issuer" | "chain-issuer" | "looked-for", c: Certificate): EvidenceRef {
+  return { kind: "dn", role, dn: c.issuer, derHex: Buffer.from(c.issuerDer).toString("hex") };
+}
+
+export function msgRef(m: TranscriptMessage | undefined, detail?: string): EvidenceRef[] {
+  if (!m) return [];
+  return [{ kind: "message", index: m.index, ...(m.frame !== undefined ? { frame: m.frame } : {}), type: m.type, ...(detail ? { detail } : {}) }];
+}
+
+export function text(t: string): EvidenceRef {
+  return { kind: "text", text: t };
+}
+
+/** How the client's keystore/credential is configured, per stack (for remediation steps). */
+export function clientConfigHint(stack: ClientStack): string {
+  switch (stack) {
+    case "java":
+      return "point javax.net.ssl.keyStore / javax.net.ssl.keyStorePassword / javax.net.ssl.keyStoreType (or the application's KeyStore + KeyAlias setting) at the fixed keystore and restart the JVM";
+    case "go":
+      return "load the fixed chain with tls.LoadX509KeyPair(certFile, keyFile) into tls.Config.Certificates";
+    case "dotnet":
+      return "load the fixed PFX into HttpClientHandler.ClientCertificates (X509Certificate2 with its private key)";
+    case "openssl":
+      return "pass the fixed files with -cert/-key (and -cert_chain for intermediates), or SSL_CTX_use_certificate_chain_file";
+    case "node":
+      return "pass the fixed PEM as tls.connect({ cert: leaf + intermediates, key })";
+    case "curl":
+      return "pass the fixed files with curl --cert leaf-plus-chain.pem --key key.pem";
+  }
+}
+
+/** Steps that add a CA to a server's client-certificate trust, per server stack (unknown: all of them). */
+export function serverTrustSteps(stack: ServerStack, caFile: string): string[] {
+  const all: Record<Exclude<ServerStack, "unknown">, string> = {
+    openssl: `nginx: append ${caFile} to the file named by ssl_client_certificate (or ssl_trusted_certificate to trust it without advertising it), then nginx -s reload; openssl s_server: -CAfile/-verifyCAfile ${caFile}`,
+    java: `Java server: keytool -importcert -trustcacerts -alias client-ca -file ${caFile} -keystore <server truststore>, the store named by javax.net.ssl.trustStore, then restart`,
+    node: `Node server: add the PEM of ${caFile} to the ca option of tls.createServer / https.createServer`,
+  };
+  return stack === "unknown" ? Object.values(all) : [all[stack]];
+}
+
+export function remediation(summary: string, side: Remediation["side"], steps: string[], stack?: Remediation["stack"]): Remediation {
+  return { summary, side, steps, ...(stack ? { stack } : {}) };
+}
+
+/** The Remediation.stack tag for a server stack. */
+export function serverTag(stack: ServerStack): Remediation["stack"] | undefined {
+  return stack === "unknown" ? undefined : stack === "openssl" ? "server-openssl" : stack === "java" ? "server-java" : "server-node";
+}
+
+/** "1 certificate" / "2 certificates". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
