@@ -5,7 +5,7 @@
 import { createPublicKey } from "node:crypto";
 import type { Certificate, CheckResult, EntryChecks, StoreEntry } from "./types.js";
 import { compareNames } from "./dn.js";
-import { verifySignedBy, EKU_NAMES } from "./certificate.js";
+import { verifySignedBy } from "./certificate.js";
 
 const CLIENT_AUTH = "clientAuth";
 const ANY_EKU = "anyExtendedKeyUsage";
@@ -19,7 +19,6 @@ function usages(c: Certificate): { ku?: string[]; eku?: string[] } {
   const x = c as Certificate & { keyUsage?: string[]; extendedKeyUsage?: string[] };
   return { ku: x.keyUsage ?? c.info(c.notBefore).keyUsage, eku: x.extendedKeyUsage ?? c.info(c.notBefore).extendedKeyUsage };
 }
-void EKU_NAMES;
 
 /**
  * Checks one keystore entry at `now` (ms since epoch). Certificates are numbered from 0 (leaf). Each result carries
