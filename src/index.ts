@@ -16,3 +16,31 @@ export { dnToString, compareNames, parseName } from "./pki/dn.js";
 export type { DnStyle, ParsedName, Rdn, Attribute } from "./pki/dn.js";
 export { checkEntry, buildPath } from "./pki/chain.js";
 export type { PathResult } from "./pki/chain.js";
+// wire: TLS codec, TLS 1.3 decryption, connection decoder
+export { ConnectionDecoder, decodeConnection } from "./wire/connection.js";
+export type { ChunkMeta, DecodedMessage, ConnectionDecoderOptions, ConnectionState } from "./wire/connection.js";
+export { DecodeError, isDecodeError } from "./wire/errors.js";
+export type { DecodeErrorKind } from "./wire/errors.js";
+export { decodeHandshakeMessage, encodeHandshakeMessage } from "./wire/messages/index.js";
+export type { DecodeContext } from "./wire/messages/index.js";
+export { RecordDeframer, looksLikeTlsRecordHeader } from "./wire/record.js";
+export { HandshakeJoiner } from "./wire/handshake.js";
+export {
+  nameOf,
+  versionName,
+  opensslSignatureName,
+  isGrease,
+  ALERT_DESCRIPTIONS,
+  CIPHER_SUITES,
+  CLIENT_CERTIFICATE_TYPES,
+  CONTENT_TYPES,
+  EXTENSION_TYPES,
+  HANDSHAKE_TYPES,
+  SIGNATURE_SCHEMES,
+  SUPPORTED_GROUPS,
+  PROTOCOL_VERSIONS,
+} from "./wire/tables.js";
+export type { IanaTable } from "./wire/tables.js";
+export { KeyLog, parseKeyLog } from "./wire/tls13/keylog.js";
+export type { KeyLogEntry, KeyLogLabel, KeyLogProblem } from "./wire/tls13/keylog.js";
+export { hkdfExtract, hkdfExpandLabel, deriveSecret, trafficKeys, TLS13_SUITES } from "./wire/tls13/keySchedule.js";

@@ -44,6 +44,8 @@ export interface SkippedBytes {
   streamOffset: number;
   length: number;
   reason: "not-tls" | "resync" | "gap";
+  /** For the first "not-tls" report: up to 256 of the offending bytes (a copy), e.g. an HTTP status line. */
+  bytes?: Uint8Array;
 }
 
 /** Receives the deframer's output, in stream order. */
@@ -118,7 +120,7 @@ export class RecordDeframer {
       const probe = Math.min(buf.length - p, RECORD_HEADER_LENGTH);
       if (!looksLikeTlsRecordHeader(buf.subarray(p, p + probe))) {
         this.notTls = true;
-        this.sink.skipped({ streamOffset: base + p, length: buf.length - p, reason: "not-tls" });
+        this.sink.skipped({ streamOffset: base + p, length: buf.length - p, reason: "not-tls", bytes: buf.slice(p, p + 256) });
         this.offset = base + buf.length;
         return;
       }

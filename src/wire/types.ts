@@ -187,6 +187,11 @@ export interface ApplicationDataMessage {
   type: "ApplicationData";
   /** Length of the (encrypted) record fragment in bytes; the payload itself is not kept. */
   length: number;
+  /**
+   * Only for TLS 1.3 records that could not be decrypted: the record is exactly 19 bytes (2-byte alert + 1-byte
+   * inner content type + 16-byte AEAD tag), which is almost always an encrypted Alert (a heuristic, not proof).
+   */
+  likelyAlert?: boolean;
 }
 
 /** Something that could not be decoded: kept with the decode error, never dropped silently. */

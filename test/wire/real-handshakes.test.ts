@@ -1,0 +1,196 @@
+/**
+ * Decode real handshakes: openssl s_server ⇄ recording relay ⇄ Node tls client (key log from Node's `keylog`
+ * event). Cross-checks against the peers: CA names vs the CA certificate's subject DER, the alert the client
+ * reported, the negotiated suite.
+ */
+import { X509Certificate } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConnectionDecoder, decodeConnection, type DecodedMessage } from "../../src/wire/connection.js";
+import { KeyLog } from "../../src/wire/tls13/keylog.js";
+import type { AlertMessage, CertificateMsg, CertificateRequest } from "../../src/wire/types.js";
+import { makePki, nodeClient, readPem, startRelay, startSServer, type Pki } from "./support/peers.js";
+
+let pki: Pki;
+beforeAll(() => {
+  pki = makePki();
+});
+afterAll(() => pki?.cleanup());
+
+/** Subject DER of a certificate, read from its TBSCertificate with a tiny DER walk. */
+function subjectDer(pem: string): Uint8Array {
+  const der = new Uint8Array(new X509Certificate(pem).raw);
+  let p = 0;
+  const hdr = () => {
+    const tag = der[p++]!;
+    let len = der[p++]!;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + der[p++]!;
+    }
+    return { tag, len };
+  };
+  hdr(); // Certificate SEQUENCE
+  hdr(); // TBSCertificate SEQUENCE
+  const skip = () => {
+    const { len } = hdr();
+    p += len;
+  };
+  if (der[p] === 0xa0) skip(); // [0] version
+  skip(); // serialNumber
+  skip(); // signature
+  skip(); // issuer
+  skip(); // validity
+  const start = p;
+  const { len } = hdr();
+  return der.slice(start, p + len);
+}
+
+async function run(serverArgs: string[], client: Parameters<typeof nodeClient>[1]) {
+  const srv = await startSServer(["-cert", pki.srvPem, "-key", pki.srvKey, "-naccept", "1", ...serverArgs]);
+  const relay = await startRelay(srv.port);
+  try {
+    const res = await nodeClient(relay.port, client);
+    await Promise.race([relay.closed, srv.stop()]);
+    return { ...res, chunks: relay.chunks, serverOutput: srv.output() };
+  } finally {
+    relay.close();
+    await srv.stop();
+  }
+}
+
+const types = (ms: DecodedMessage[], dir: string) => ms.filter((m) => m.direction === dir).map((m) => m.type);
+
+describe("TLS 1.3 with CertificateRequest (s_server -Verify 1 -CAfile)", () => {
+  for (const [suite, code] of [
+    ["TLS_AES_128_GCM_SHA256", 0x1301],
+    ["TLS_AES_256_GCM_SHA384", 0x1302],
+    ["TLS_CHACHA20_POLY1305_SHA256", 0x1303],
+  ] as const) {
+    it(`decrypts the handshake and the certificate_required alert (${suite})`, async () => {
+      const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-ciphersuites", suite, "-tls1_3"], {});
+      expect(r.error?.message ?? "").toMatch(/certificate required|alert number 116/i);
+      const msgs = decodeConnection(r.chunks, { keyLogText: r.keyLog });
+      const s2c = types(msgs, "server→client");
+      expect(s2c.slice(0, 7)).toEqual([
+        "ServerHello",
+        "ChangeCipherSpec",
+        "EncryptedExtensions",
+        "CertificateRequest",
+        "Certificate",
+        "CertificateVerify",
+        "Finished",
+      ]);
+      const c2s = types(msgs, "client→server");
+      expect(c2s.slice(0, 4)).toEqual(["ClientHello", "ChangeCipherSpec", "Certificate", "Finished"]);
+      const emptyCert = msgs.find((m) => m.direction === "client→server" && m.type === "Certificate")!.body as CertificateMsg;
+      expect(emptyCert.form).toBe("tls13");
+      expect(emptyCert.certificatesLength).toBe(0);
+
+      const cr = msgs.find((m) => m.type === "CertificateRequest")!;
+      expect(cr.decrypted).toBe(true);
+      const body = cr.body as CertificateRequest;
+      expect(body.form).toBe("tls13");
+      expect(body.certificateAuthoritiesState).toBe("present");
+      expect(body.certificateAuthorities.map((d) => Buffer.from(d).toString("hex"))).toEqual([
+        Buffer.from(subjectDer(readPem(pki.caPem))).toString("hex"),
+      ]);
+      expect(body.signatureAlgorithms).toContain(0x0403);
+
+      const alert = msgs.find((m) => m.type === "Alert" && m.direction === "server→client")!;
+      expect(alert.decrypted).toBe(true);
+      expect(alert.body as AlertMessage).toMatchObject({ level: 2, description: 116, descriptionName: "certificate_required" });
+
+      const d = new ConnectionDecoder({ keyLog: new KeyLog(r.keyLog) });
+      for (const c of r.chunks) d.push(c.direction, c.bytes);
+      d.end();
+      expect(d.state.version).toBe(0x0304);
+      expect(d.state.cipherSuite).toBe(code);
+      expect(d.state.serverName).toBe("localhost");
+      expect(d.state.handshakeDone).toEqual({ client: true, server: true });
+    });
+  }
+
+  it("decodes a successful mutual-TLS handshake, client chain included, and NewSessionTicket after it", async () => {
+    const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-tls1_3"], {
+      cert: readPem(pki.cliPem),
+      key: readPem(pki.cliKey),
+    });
+    expect(r.error).toBeUndefined();
+    const msgs = decodeConnection(r.chunks, { keyLogText: r.keyLog });
+    expect(types(msgs, "client→server").slice(0, 6)).toEqual([
+      "ClientHello",
+      "ChangeCipherSpec",
+      "Certificate",
+      "CertificateVerify",
+      "Finished",
+      "ApplicationData",
+    ]);
+    const cert = msgs.find((m) => m.direction === "client→server" && m.type === "Certificate")!.body as CertificateMsg;
+    expect(Buffer.from(cert.entries[0]!.certData).equals(Buffer.from(new X509Certificate(readPem(pki.cliPem)).raw))).toBe(true);
+    expect(types(msgs, "server→client")).toContain("NewSessionTicket");
+    const app = msgs.find((m) => m.type === "ApplicationData" && m.direction === "client→server")!;
+    expect(app.decrypted).toBe(true);
+    expect(app.raw.length).toBe(0); // payload never kept
+    expect(app.body).toEqual({ type: "ApplicationData", length: "hello\n".length });
+  });
+
+  it("without a key log shows the protected records as encrypted and flags the 19-byte alert record", async () => {
+    const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-tls1_3"], {});
+    const msgs = decodeConnection(r.chunks);
+    const s2c = msgs.filter((m) => m.direction === "server→client");
+    expect(s2c[0]!.type).toBe("ServerHello");
+    expect(s2c.some((m) => m.type === "EncryptedHandshake" && m.encrypted)).toBe(true);
+    const last = s2c.filter((m) => m.type === "ApplicationData").at(-1)!;
+    expect(last.encrypted).toBe(true);
+    expect(last.body).toMatchObject({ length: 19, likelyAlert: true });
+  });
+});
+
+describe("TLS 1.2 with CertificateRequest", () => {
+  it("decodes the CertificateRequest (types, signature algorithms, CA names) and the handshake_failure alert", async () => {
+    const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-tls1_2"], { maxVersion: "TLSv1.2" });
+    expect(r.error).toBeDefined();
+    const msgs = decodeConnection(r.chunks);
+    expect(types(msgs, "server→client").slice(0, 5)).toEqual([
+      "ServerHello",
+      "Certificate",
+      "ServerKeyExchange",
+      "CertificateRequest",
+      "ServerHelloDone",
+    ]);
+    const cr = msgs.find((m) => m.type === "CertificateRequest")!.body as CertificateRequest;
+    expect(cr.form).toBe("tls12");
+    expect(cr.certificateTypes).toEqual(expect.arrayContaining([1, 64]));
+    expect(cr.certificateAuthorities.map((d) => Buffer.from(d).toString("hex"))).toEqual([
+      Buffer.from(subjectDer(readPem(pki.caPem))).toString("hex"),
+    ]);
+    const c2s = types(msgs, "client→server");
+    expect(c2s.slice(0, 5)).toEqual(["ClientHello", "Certificate", "ClientKeyExchange", "ChangeCipherSpec", "EncryptedHandshake"]);
+    const alert = msgs.find((m) => m.direction === "server→client" && m.type === "Alert")!.body as AlertMessage;
+    expect(alert.descriptionName).toBe("handshake_failure");
+  });
+
+  it("a successful TLS 1.2 mTLS handshake ends with encrypted Finished on both sides", async () => {
+    const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-tls1_2"], {
+      maxVersion: "TLSv1.2",
+      cert: readPem(pki.cliPem),
+      key: readPem(pki.cliKey),
+    });
+    expect(r.error).toBeUndefined();
+    const d = new ConnectionDecoder();
+    const msgs: DecodedMessage[] = [];
+    for (const c of r.chunks) msgs.push(...d.push(c.direction, c.bytes));
+    msgs.push(...d.end());
+    expect(types(msgs, "client→server").slice(0, 6)).toEqual([
+      "ClientHello",
+      "Certificate",
+      "ClientKeyExchange",
+      "CertificateVerify",
+      "ChangeCipherSpec",
+      "EncryptedHandshake",
+    ]);
+    expect(d.state.version).toBe(0x0303);
+    expect(d.state.handshakeDone).toEqual({ client: true, server: true });
+  });
+});
