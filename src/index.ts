@@ -44,3 +44,13 @@ export type { IanaTable } from "./wire/tables.js";
 export { KeyLog, parseKeyLog } from "./wire/tls13/keylog.js";
 export type { KeyLogEntry, KeyLogLabel, KeyLogProblem } from "./wire/tls13/keylog.js";
 export { hkdfExtract, hkdfExpandLabel, deriveSecret, trafficKeys, TLS13_SUITES } from "./wire/tls13/keySchedule.js";
+// evidence: conversations and server policy from decoded messages (shared by probe and capture)
+export { buildConversation, policyFromConversation, certificatesSent, acceptableCA } from "./evidence/conversation.js";
+export type { SeenMessage, ConversationInfo, ConnectionEnd } from "./evidence/conversation.js";
+// probe: a live server over a tapped node:tls connection
+export { probe, conversationFromRun } from "./probe/probe.js";
+export type { ProbeOptions, ProbeRun } from "./probe/probe.js";
+export { credentialFromKeystore, credentialFromFiles } from "./probe/credential.js";
+export type { Credential } from "./probe/credential.js";
+export { renderProbeText } from "./report/text/probe.js";
+export { probeToJson } from "./report/json/probe.js";

@@ -1,7 +1,8 @@
 /** The list of commands the CLI registers, in help order. Each entry registers one command on the program. */
 import type { Command } from "commander";
 import { register as inspect } from "./inspect.js";
+import { register as probe } from "./probe.js";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [inspect];
+export const COMMANDS: RegisterCommand[] = [inspect, probe];
