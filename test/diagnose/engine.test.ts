@@ -1,0 +1,83 @@
+import { createPrivateKey } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diagnose } from "../../src/diagnose/engine.js";
+import { FINDING_IDS } from "../../src/diagnose/types.js";
+import type { Evidence, StoreEvidence } from "../../src/evidence/model.js";
+import type { Certificate } from "../../src/pki/types.js";
+import { makeLabPki, type LabPki } from "../helpers/labPki.js";
+import { caOf, conversation, keystore, labCert, policy, truststore } from "./fixtures.js";
+
+let lab: LabPki;
+let rootA: Certificate, interA: Certificate, backend: Certificate;
+const ks: Record<string, StoreEvidence> = {};
+const NOW = Date.UTC(2026, 10, 29);
+
+beforeAll(async () => {
+  lab = await makeLabPki();
+  [rootA, interA, backend] = await Promise.all([labCert(lab, "rootA"), labCert(lab, "interA"), labCert(lab, "nonprod-backend")]);
+  const names = ["client-good", "client-rootB", "client-expired", "client-eku-server", "nonprod-api"] as const;
+  await Promise.all(names.map(async (n) => (ks[n] = await keystore(lab, n))));
+  // What KeyStore.setKeyEntry allows (alert-matrix.md): client-good's chain paired with an unrelated key.
+  const goodEntry = ks["client-good"]!.store.entries.find((e) => e.kind === "private-key")!;
+  const wrong = createPrivateKey(await readFile(lab.wrongKey, "utf8"));
+  ks["client-keymismatch"] = { role: "client-keystore", store: { file: "mismatch.p12", format: "pkcs12", entries: [{ ...goodEntry, alias: "client", privateKey: wrong }] } };
+  ks["leafonly"] = await keystore(lab, "client-good", { chain: false });
+});
+afterAll(async () => lab?.dispose());
+
+const ev = (stores: StoreEvidence[], extra: Partial<Evidence> = {}): Evidence => ({ now: NOW, stores, conversations: [], clientStack: "java", ...extra });
+const ids = (e: Evidence) => diagnose(e).findings.map((f) => f.id).sort();
+
+describe("diagnose engine", () => {
+  it("the playbook: Java client, leaf from the SHA2 CA G2, server naming only a self-signed server name", () => {
+    const p = policy([caOf(backend)]);
+    const d = diagnose(ev([ks["nonprod-api"]!], { policy: p, conversations: [conversation([], 42)], serverStack: "java" }));
+    expect(d.findings.map((f) => f.id)).toEqual(["ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
+    expect(d.verdict).toBe("problem");
+    const ca = d.findings[0]!;
+    expect(ca.title).toContain("Lab Test SHA2 CA G2");
+    expect(ca.title).toContain("Java sends no certificate");
+    expect(ca.evidence.some((r) => r.kind === "dn" && r.role === "acceptable-ca" && r.dn === backend.subject)).toBe(true);
+    expect(d.findings[2]!.severity).toBe("info"); // the alert confirms, it does not decide
+    expect(d.selection?.empty).toBe(true);
+  });
+  it("static (no connection): rootB with the server's truststore → ca-mismatch + truststore lacks the issuer", () => {
+    expect(ids(ev([ks["client-rootB"]!], { policy: policy([caOf(rootA)]) }))).toEqual(["ca-mismatch"]);
+  });
+  it("truststore given: rootB → server-truststore-missing-issuer", async () => {
+    const ts = await truststore(lab, ["rootA"]);
+    expect(ids(ev([ks["client-rootB"]!, ts], { policy: policy([caOf(rootA)]) }))).toEqual(["ca-mismatch", "server-truststore-missing-issuer"]);
+    expect(ids(ev([ks["client-good"]!, ts], { policy: policy([caOf(rootA)]) }))).toEqual([]);
+  });
+  it("expired, EKU, key mismatch each give their own id; the alert confirms them", () => {
+    const p = policy([caOf(rootA)]);
+    expect(ids(ev([ks["client-expired"]!], { policy: p, conversations: [conversation([new Uint8Array(0)].slice(1), 45)] }))).toContain("client-cert-expired");
+    const sent = (n: string) => ks[n]!.store.entries.find((e) => e.kind === "private-key")!.chain.map((c) => c.der);
+    expect(ids(ev([ks["client-expired"]!], { policy: p, conversations: [conversation(sent("client-expired"), 45)], serverStack: "openssl" }))).toEqual(["client-cert-expired", "server-alert"]);
+    expect(ids(ev([ks["client-eku-server"]!], { policy: p, conversations: [conversation(sent("client-eku-server"), 43)], serverStack: "openssl" }))).toEqual(["eku-missing-client-auth", "server-alert"]);
+    expect(ids(ev([ks["client-keymismatch"]!], { policy: p }))).toEqual(["key-mismatch"]);
+  });
+  it("leaf-only to a server naming Intermediate A, rejected 48 → missing-intermediate", () => {
+    const p = policy([caOf(interA)]);
+    const leaf = ks["leafonly"]!.store.entries.find((e) => e.kind === "private-key")!.chain.map((c) => c.der);
+    expect(ids(ev([ks["leafonly"]!], { policy: p, conversations: [conversation(leaf, 48)], serverStack: "openssl" }))).toEqual(["missing-intermediate", "server-alert"]);
+  });
+  it("healthy: good chain sent, handshake completed", () => {
+    const good = ks["client-good"]!.store.entries.find((e) => e.kind === "private-key")!.chain.map((c) => c.der);
+    const d = diagnose(ev([ks["client-good"]!], { policy: policy([caOf(rootA)]), conversations: [conversation(good)] }));
+    expect(d.verdict).toBe("healthy");
+    expect(d.findings.map((f) => f.id)).toEqual(["healthy"]);
+  });
+  it("an alert with nothing to explain it is an error that lists the stack's causes", () => {
+    const d = diagnose(ev([], { conversations: [conversation([], 46)], serverStack: "java" }));
+    const a = d.findings.find((f) => f.id === "server-alert")!;
+    expect(a.severity).toBe("error");
+    expect(JSON.stringify(a.evidence)).toMatch(/PKIX path building failed/);
+  });
+  it("docs/findings.md documents every finding id, and only those", async () => {
+    const doc = await readFile(new URL("../../docs/findings.md", import.meta.url), "utf8");
+    const documented = [...doc.matchAll(/^## `([a-z0-9-]+)`/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual([...FINDING_IDS].sort());
+  });
+});
