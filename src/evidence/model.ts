@@ -135,19 +135,6 @@ export interface ProbeEvidence {
   handshakeCompleted: boolean;
   /** Client-side error text, when the handshake failed (Node's message, e.g. "... alert number 42"). */
   clientError?: string;
-  /** Negotiated protocol version, "1.2" / "1.3" (same as conversation.tlsVersion). */
-  tlsVersion?: string;
-  /** Negotiated cipher suite, IANA name (same as conversation.cipher). */
-  cipher?: string;
-  /** The server let the connection through: handshake completed and no fatal alert, reset or close followed. */
-  accepted?: boolean;
-  /** The extra run without a client certificate that decided `policy.required` (when one was made). */
-  withoutCertificate?: {
-    conversation: Conversation;
-    handshakeCompleted: boolean;
-    accepted: boolean;
-    clientError?: string;
-  };
 }
 
 /** Everything diagnose got, from every source. Each part optional. */
@@ -280,6 +267,8 @@ export interface LogEvent {
   alert?: string;
   /** Alert code (AlertDescription), when `alert` is a known name. */
   alertCode?: number;
+  /** Whether the log's side received `alert` or sent it (JSSE `Fatal (NAME): reason` sends NAME). */
+  alertDirection?: "received" | "sent";
   /** Key types from "No X.509 cert selected for [EC, EdDSA, ...]". */
   keyTypes?: string[];
   /** The Java exception on this line, with its causes ("Caused by:") in order. */
