@@ -4,7 +4,7 @@
  * a client: whether it requests a certificate, whether it requires one, the acceptable CA names in the order
  * sent, the signature algorithms, and how the handshake ended (alert name, code, sender, after which message).
  */
-import type { KeyObject } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
 import { MtlsDoctorError } from "../errors.js";
 import type { Certificate, CertInfo } from "../pki/types.js";
 import { parseCertificate } from "../pki/certificate.js";
@@ -88,12 +88,17 @@ function validateTarget(o: ProbeOptions): void {
 
 function infos(ders: Uint8Array[] | null, now: number): CertInfo[] | null {
   if (ders === null) return null;
+  // A certificate that does not parse is still evidence: keep a placeholder row rather than failing the probe.
   return ders.map((d) => {
     try {
       return parseCertificate(d).info(now);
-    } catch {
-      // A certificate we cannot parse is still evidence; keep its fingerprint-less placeholder out of certInfo.
-      throw new MtlsDoctorError("MTLSD_ERR_BAD_CERTIFICATE", `a certificate in the handshake could not be parsed (${d.length} bytes)`);
+    } catch (e) {
+      const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      return {
+        basicConstraints: "", expiryDate: 0, isValid: "No", issuer: "", publicKey: "", serialNumber: "", sigAlgName: "",
+        subject: `(unparseable certificate, ${d.length} bytes: ${why})`, subjectAlternativeNames: [], validFrom: 0, version: 0,
+        sha256Fingerprint: createHash("sha256").update(d).digest("hex").toUpperCase().replace(/(..)(?=.)/g, "$1:"),
+      } satisfies CertInfo;
     }
   });
 }

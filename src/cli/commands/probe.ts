@@ -10,7 +10,7 @@
  * close, reset); 2 bad input; 3 unreachable; 5 refused; 6 timeout; 7 not TLS.
  */
 import type { Command } from "commander";
-import { ExitCode, MtlsDoctorError } from "../../errors.js";
+import { ExitCode, MtlsDoctorError, isMtlsDoctorError } from "../../errors.js";
 import { probe } from "../../probe/probe.js";
 import { credentialFromFiles, credentialFromKeystore, type Credential } from "../../probe/credential.js";
 import { renderProbeText } from "../../report/text/probe.js";
@@ -93,6 +93,10 @@ export function register(program: Command): void {
           timeoutMs: positiveMs(o.timeout, "--timeout", 10_000),
           graceMs: positiveMs(o.grace, "--grace", 1500),
           checkRequired: o.checkRequired,
+        }).catch((e: unknown) => {
+          // Name the files the bad credential came from (the probe itself only knows the key objects).
+          if (credential && isMtlsDoctorError(e, "MTLSD_ERR_BAD_KEY")) throw new MtlsDoctorError(e.code, `${credential.label}: ${e.message}`);
+          throw e;
         });
         if (o.json) process.stdout.write(JSON.stringify(probeToJson(evidence), null, 2) + "\n");
         else process.stdout.write(renderProbeText(evidence));

@@ -27,7 +27,7 @@ function alertJson(c: Conversation) {
 
 /** Transcript entries: index, direction, type, and a one-line detail. */
 export function transcriptJson(c: Conversation) {
-  return c.messages.map((m) => ({
+  return c.messages.map((m, i) => ({
     index: m.index,
     direction: m.direction,
     contentType: m.contentType,
@@ -36,7 +36,7 @@ export function transcriptJson(c: Conversation) {
     decrypted: m.decrypted,
     encrypted: m.encrypted,
     length: m.raw.length,
-    detail: messageDetail(m),
+    detail: messageDetail(m, c.messages.slice(0, i).reverse().find((x) => x.direction === m.direction)),
   }));
 }
 

@@ -18,8 +18,10 @@ export function alertWords(a: AlertMessage): string {
 }
 
 /** The short detail printed after a message name, e.g. "(2 CA names)", "(length 0)". */
-export function messageDetail(m: TranscriptMessage): string {
+export function messageDetail(m: TranscriptMessage, prev?: TranscriptMessage): string {
   const b = m.body;
+  // TLS 1.2 (RFC 5246 §7.4.9): the first handshake message after a side's ChangeCipherSpec is its Finished.
+  if (m.type === "EncryptedHandshake" && prev?.type === "ChangeCipherSpec" && prev.direction === m.direction) return "(Finished, encrypted)";
   if (m.encrypted && !m.decrypted) return m.type === "ApplicationData" ? `(encrypted, ${m.raw.length} bytes)` : "(encrypted)";
   if (!b) return "";
   switch (b.type) {
@@ -54,9 +56,10 @@ export function messageDetail(m: TranscriptMessage): string {
 /** One line per message: "#3 ← CertificateRequest (2 CA names)" / "#6 Certificate → (length 0)". */
 export function transcriptLines(c: Conversation): string[] {
   const w = String(c.messages.length).length + 1;
-  return c.messages.map((m) => {
+  return c.messages.map((m, i) => {
     const no = `#${m.index}`.padEnd(w);
-    const detail = messageDetail(m);
+    const prevSame = c.messages.slice(0, i).reverse().find((x) => x.direction === m.direction);
+    const detail = messageDetail(m, prevSame);
     const dec = m.decrypted ? " [decrypted]" : "";
     return m.direction === "client→server"
       ? `${no} ${m.type} →${detail ? " " + detail : ""}${dec}`
@@ -72,7 +75,7 @@ function endingWords(e: ProbeEvidence): string {
     const when = a.afterClientFinished
       ? " after the client's Finished (TLS 1.3: the server judged the certificate after the handshake)"
       : after
-        ? ` after #${after.index} ${after.type}`
+        ? ` after #${after.index} ${after.type}${after.type === "EncryptedHandshake" ? " (the client's encrypted Finished)" : ""}`
         : "";
     return `The ${a.sender} sent alert ${alertWords(a.alert)}${when}.`;
   }
@@ -158,7 +161,7 @@ export function renderProbeText(e: ProbeEvidence): string {
   lines.push("", "Handshake messages:");
   lines.push(...transcriptLines(c).map((l) => "  " + l));
   lines.push("", "Client certificate:");
-  lines.push(...policyWords(e).map((l) => (l.startsWith("  ") ? l : "  " + l)));
+  lines.push(...policyWords(e).map((l) => "  " + l));
   if (e.clientCertificateSent === null) lines.push("  We sent no Certificate message.");
   else if (e.clientCertificateSent.length === 0) lines.push("  We sent an empty Certificate message (no client certificate).");
   else lines.push(`  We sent ${plural(e.clientCertificateSent.length, "certificate")}:`, ...certLines(e.clientCertificateSent).map((l) => "  " + l));
