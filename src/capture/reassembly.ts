@@ -52,7 +52,7 @@ export interface StreamHandler {
   /** `bytes` of this direction were not captured (0 = unknown amount: resynchronise, e.g. mid-stream start). */
   onGap(dir: Direction, bytes: number): void;
   /** The connection ended; no more calls follow. `frame` is the packet that ended it (undefined at end of capture). */
-  onEnd(reason: EndReason, frame: number | undefined, time: number | undefined): void;
+  onEnd(reason: EndReason, frame: number | undefined, time: number | undefined, by: "client" | "server" | undefined): void;
   /** When false, the reassembler stops reassembling this connection (not TLS, or nothing more to learn). */
   readonly wantsData: boolean;
 }
@@ -209,6 +209,8 @@ export class Connection {
   /** Next connection in the same hash bucket. */
   next: Connection | undefined;
   ended = false;
+  /** Who sent the first FIN. */
+  firstFinBy: "client" | "server" | undefined;
   handler!: StreamHandler;
 
   constructor(
@@ -394,8 +396,11 @@ export class TcpReassembler {
       if (!half.started) half.syn(tcp.seq);
       if (fromA && !isAck) conn.clientIsn = tcp.seq;
     }
+    const sender = fromA ? "client" : "server";
+    if (flags & TCP_FIN && !conn.firstFinBy) conn.firstFinBy = sender;
     if (!conn.handler.wantsData) {
-      if (flags & (TCP_RST | TCP_FIN)) this.end(conn, flags & TCP_RST ? "rst" : "fin", p.frame, p.time);
+      if (flags & TCP_RST) this.end(conn, "rst", p.frame, p.time, sender);
+      else if (flags & TCP_FIN && conn.firstFinBy !== sender) this.end(conn, "fin", p.frame, p.time, conn.firstFinBy);
       return;
     }
     if (tcp.payloadLen > 0) {
@@ -405,22 +410,22 @@ export class TcpReassembler {
     if (isAck && other.started) other.acked(tcp.ack);
     if (flags & TCP_FIN) {
       half.finSeq = ((isSyn ? tcp.seq + 1 : tcp.seq) + tcp.payloadLen) >>> 0;
-      if (half.finished && other.finished) this.end(conn, "fin", p.frame, p.time);
+      if (half.finished && other.finished) this.end(conn, "fin", p.frame, p.time, conn.firstFinBy);
     } else if (flags & TCP_RST) {
-      this.end(conn, "rst", p.frame, p.time);
+      this.end(conn, "rst", p.frame, p.time, sender);
     } else if (half.finSeq !== -1 && half.finished && other.finished) {
-      this.end(conn, "fin", p.frame, p.time);
+      this.end(conn, "fin", p.frame, p.time, conn.firstFinBy);
     }
   }
 
-  private end(conn: Connection, reason: EndReason, frame: number | undefined, time: number | undefined): void {
+  private end(conn: Connection, reason: EndReason, frame: number | undefined, time: number | undefined, by?: "client" | "server"): void {
     if (conn.ended) return;
     conn.ended = true;
     if (conn.handler.wantsData) {
       conn.c2s.flush();
       conn.s2c.flush();
     }
-    conn.handler.onEnd(reason, frame, time);
+    conn.handler.onEnd(reason, frame, time, by ?? conn.firstFinBy);
     // Unlink from its bucket: state is dropped as soon as the connection is over.
     let head = this.table.get(conn.key);
     if (head === conn) {

@@ -1,0 +1,310 @@
+/**
+ * Library entry of `mtls-doctor analyze`: capture file → TLS conversations → per-conversation summary and diagnosis.
+ *
+ * One streaming pass: reader → link/IP/TCP → reassembly → TLS decoder. Memory is bounded by the open connections
+ * and the handshake messages kept, not by the file size.
+ */
+import { readFile } from "node:fs/promises";
+import { MtlsDoctorError } from "../errors.js";
+import { KeyLog } from "../wire/tls13/keylog.js";
+import type { AlertMessage, CertificateMsg } from "../wire/types.js";
+import type { AcceptableCA, Conversation, Endpoint, StoreEvidence } from "../evidence/model.js";
+import { policyFromConversation } from "../evidence/conversation.js";
+import { diagnose, type DiagnosisDetail } from "../diagnose/engine.js";
+import type { Finding } from "../diagnose/types.js";
+import type { ClientStack } from "../evidence/model.js";
+import { readCaptureFile } from "./reader.js";
+import { TcpReassembler, type ConnectionInfo } from "./reassembly.js";
+import { TlsStreamHandler, type CapturedConversation } from "./conversations.js";
+
+export interface AnalyzeOptions {
+  /** NSS key log file (SSLKEYLOGFILE / openssl -keylogfile) for TLS 1.3 decryption. */
+  keyLogFile?: string;
+  /** Key log text (in addition to the file and any pcapng Decryption Secrets Block). */
+  keyLogText?: string;
+  /** Keep only conversations with this endpoint: "host:port", "[v6]:port", ":port" or "host". */
+  filter?: string;
+  /** Client keystores / server truststores given to the diagnose engine with each conversation. */
+  stores?: StoreEvidence[];
+  clientStack?: ClientStack;
+  /**
+   * ms since epoch used for certificate validity in the diagnosis. Default: the time of the conversation's first
+   * message in the capture (the certificates are judged as of the handshake), so results do not depend on the clock.
+   */
+  now?: number;
+  /** Progress callback: bytes of the file read so far, and its size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Warnings as they happen (truncated file, skipped packets...). They are also in the result. */
+  onWarning?: (message: string) => void;
+}
+
+/** One message line of the summary (JSON `messages[]`). */
+export interface MessageSummary {
+  index: number;
+  /** Wireshark frame number of the packet that completed the message. */
+  frame?: number;
+  /** ms since epoch. */
+  time?: number;
+  direction: "client→server" | "server→client";
+  type: string;
+  encrypted: boolean;
+  decrypted: boolean;
+  /** Certificate: certificate_list length in bytes (Wireshark tls.handshake.certificates_length). */
+  certificatesLength?: number;
+  /** Certificate: number of certificates. */
+  certificates?: number;
+  /** Alert: level and IANA description. */
+  alert?: { level: string; description: number; name: string };
+}
+
+/** What `analyze` reports per conversation (JSON shape of `conversations[]`). */
+export interface ConversationSummary {
+  client: Endpoint;
+  server: Endpoint;
+  sni?: string;
+  tlsVersion?: string;
+  cipher?: string;
+  /** Frame of the connection's first packet. */
+  firstFrame: number;
+  messages: MessageSummary[];
+  /** From the CertificateRequest, in the order sent; null when no CertificateRequest was seen. */
+  acceptableCAs: AcceptableCA[] | null;
+  /** Length of the client's certificate_list (0 = the client sent an empty Certificate); null when not seen. */
+  clientCertificateLength: number | null;
+  alert: { sender: "client" | "server"; level: string; description: number; name: string; frame?: number } | null;
+  outcome: Conversation["outcome"];
+  visibility: Conversation["visibility"];
+  /** What the capture could not show, in plain words (e.g. TLS 1.3 without a key log). */
+  notes: string[];
+  gaps: Conversation["gaps"];
+  findings: Finding[];
+}
+
+export interface AnalyzedConversation {
+  summary: ConversationSummary;
+  conversation: Conversation;
+  diagnosis: DiagnosisDetail;
+}
+
+export interface AnalyzeResult {
+  file: string;
+  format: "pcap" | "pcapng";
+  packets: number;
+  bytes: number;
+  truncated: boolean;
+  /** Failed handshakes first, then by first frame. */
+  conversations: AnalyzedConversation[];
+  warnings: string[];
+  /** Whether any key log was available (file, text, or DSB). */
+  keyLogEntries: number;
+}
+
+/** Parsed --filter. */
+interface EndpointFilter {
+  host?: string;
+  port?: number;
+}
+
+/** Parses "host:port", "[v6]:port", ":port", "port" or "host". @throws MtlsDoctorError MTLSD_ERR_USAGE */
+export function parseEndpointFilter(s: string): EndpointFilter {
+  const t = s.trim();
+  let m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(t);
+  if (m) return { host: m[1]!.toLowerCase(), ...(m[2] ? { port: Number(m[2]) } : {}) };
+  m = /^([^:\s]*):(\d+)$/.exec(t);
+  if (m) return { ...(m[1] ? { host: m[1] } : {}), port: Number(m[2]) };
+  if (/^\d+$/.test(t)) return { port: Number(t) };
+  if (t && !/\s/.test(t)) return { host: t.toLowerCase() };
+  throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--filter ${JSON.stringify(s)}: expected host:port, [ipv6]:port, :port or host`);
+}
+
+function matches(f: EndpointFilter, e: Endpoint): boolean {
+  return (f.host === undefined || f.host === e.host || (f.host === "localhost" && (e.host === "127.0.0.1" || e.host === "::1"))) && (f.port === undefined || f.port === e.port);
+}
+
+const FAILED: ReadonlySet<Conversation["outcome"]> = new Set(["alert", "reset", "closed-during-handshake", "incomplete"]);
+
+/** Reads a key log file. @throws MtlsDoctorError MTLSD_ERR_FILE_NOT_FOUND / MTLSD_ERR_BAD_KEYLOG */
+async function loadKeyLogFile(file: string, keyLog: KeyLog, warn: (m: string) => void): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new MtlsDoctorError("MTLSD_ERR_FILE_NOT_FOUND", `${file}: no such key log file`);
+    throw new MtlsDoctorError("MTLSD_ERR_FILE_UNREADABLE", `${file}: cannot be read (${code ?? String(e)})`);
+  }
+  const before = keyLog.size;
+  const problems = keyLog.add(text);
+  if (keyLog.size === before) {
+    const why = problems[0] ? ` (line ${problems[0].line}: ${problems[0].reason})` : " (it is empty)";
+    throw new MtlsDoctorError(
+      "MTLSD_ERR_BAD_KEYLOG",
+      `${file}: not an NSS key log${why}; expected lines like "CLIENT_HANDSHAKE_TRAFFIC_SECRET <client random hex> <secret hex>"`,
+    );
+  }
+  if (problems.length > 0) warn(`${file}: ${problems.length} key log line(s) ignored (first: line ${problems[0]!.line}: ${problems[0]!.reason})`);
+}
+
+/**
+ * Analyses a capture file.
+ * @throws MtlsDoctorError MTLSD_ERR_FILE_NOT_FOUND, MTLSD_ERR_EMPTY_FILE, MTLSD_ERR_NOT_A_CAPTURE,
+ *   MTLSD_ERR_BAD_CAPTURE (header unreadable, or corrupt before any packet), MTLSD_ERR_BAD_KEYLOG, MTLSD_ERR_USAGE.
+ *   Corruption after some packets and a truncated last packet become warnings; what was read is analysed.
+ */
+export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    opts.onWarning?.(m);
+  };
+  const filter = opts.filter !== undefined ? parseEndpointFilter(opts.filter) : undefined;
+  const keyLog = new KeyLog();
+  if (opts.keyLogFile) await loadKeyLogFile(opts.keyLogFile, keyLog, warn);
+  if (opts.keyLogText) keyLog.add(opts.keyLogText);
+
+  const captured: CapturedConversation[] = [];
+  const reassembler = new TcpReassembler((info: ConnectionInfo) => {
+    if (filter && !matches(filter, info.client) && !matches(filter, info.server)) return null;
+    return new TlsStreamHandler(info, keyLog, (c) => captured.push(c));
+  });
+  let summary;
+  try {
+    summary = await readCaptureFile(
+      file,
+      {
+        onPacket: (p) => reassembler.packet(p),
+        onKeyLog: (text) => {
+          const problems = keyLog.add(text);
+          if (problems.length > 0) warn(`${file}: ${problems.length} line(s) of the embedded key log were ignored`);
+        },
+        onWarning: warn,
+      },
+      opts.onProgress ? { onProgress: opts.onProgress } : {},
+    );
+  } catch (e) {
+    // Corruption after some packets: keep what was read. Anything before the first packet is fatal.
+    if (e instanceof MtlsDoctorError && e.code === "MTLSD_ERR_BAD_CAPTURE" && reassembler.stats.packets > 0) {
+      warn(`${e.message}; analysed the ${reassembler.stats.packets} packets before it`);
+      summary = { format: "pcap" as const, packets: reassembler.stats.packets, bytes: 0, truncated: true, linkTypes: [] };
+      if (file.endsWith(".pcapng")) summary.format = "pcapng" as never;
+    } else throw e;
+  }
+  reassembler.finish();
+  for (const w of reassembler.warnings(file)) warn(w);
+  if (reassembler.stats.packets > 0 && reassembler.stats.tcpPackets === 0 && reassembler.stats.unknownLinkTypes.size > 0) {
+    // Nothing decodable at all: say so plainly (the per-link-type warning has the detail).
+  }
+
+  const conversations = captured.map((c) => analyzeOne(c, keyLog.size > 0, opts));
+  conversations.sort((a, b) => {
+    const fa = FAILED.has(a.summary.outcome) ? 0 : 1;
+    const fb = FAILED.has(b.summary.outcome) ? 0 : 1;
+    return fa - fb || a.summary.firstFrame - b.summary.firstFrame;
+  });
+  return {
+    file,
+    format: summary.format,
+    packets: summary.packets,
+    bytes: summary.bytes,
+    truncated: summary.truncated,
+    conversations,
+    warnings,
+    keyLogEntries: keyLog.size,
+  };
+}
+
+function analyzeOne(c: CapturedConversation, haveKeys: boolean, opts: AnalyzeOptions): AnalyzedConversation {
+  const conv = c.conversation;
+  const policy = policyFromConversation(conv);
+  const now = opts.now ?? conv.messages.find((m) => m.time !== undefined && m.time > 0)?.time ?? 0;
+  const diagnosis = diagnose({
+    now,
+    stores: opts.stores ?? [],
+    conversations: [conv],
+    ...(policy.requested ? { policy } : {}),
+    ...(opts.clientStack ? { clientStack: opts.clientStack } : {}),
+  });
+  return { summary: summarize(c, policy.requested ? policy.acceptableCAs : null, haveKeys, diagnosis.findings), conversation: conv, diagnosis };
+}
+
+function summarize(c: CapturedConversation, acceptableCAs: AcceptableCA[] | null, haveKeys: boolean, findings: Finding[]): ConversationSummary {
+  const conv = c.conversation;
+  const messages: MessageSummary[] = conv.messages.map((m) => {
+    const s: MessageSummary = {
+      index: m.index,
+      ...(m.frame !== undefined ? { frame: m.frame } : {}),
+      ...(m.time !== undefined ? { time: m.time } : {}),
+      direction: m.direction,
+      type: m.type,
+      encrypted: m.encrypted,
+      decrypted: m.decrypted,
+    };
+    const b = m.body;
+    if (b && b.type === "Certificate") {
+      s.certificatesLength = (b as CertificateMsg).certificatesLength;
+      s.certificates = (b as CertificateMsg).entries.length;
+    } else if (b && b.type === "Alert") {
+      const a = b as AlertMessage;
+      s.alert = { level: a.levelName, description: a.description, name: a.descriptionName };
+    }
+    return s;
+  });
+  const clientCert = conv.messages.find((m) => m.direction === "client→server" && m.body?.type === "Certificate");
+  const alertMsg = conv.alert ? conv.messages[conv.alert.messageIndex - 1] : undefined;
+  const notes: string[] = [];
+  const hiddenHandshake = conv.messages.some((m) => m.type === "EncryptedHandshake" && !m.decrypted);
+  if (conv.tlsVersion === "1.3" && hiddenHandshake) {
+    notes.push(
+      haveKeys
+        ? "TLS 1.3: the key log has no secrets for this connection's client random, so the CertificateRequest and the client's Certificate are encrypted"
+        : "TLS 1.3 without a key log: the CertificateRequest and the client's Certificate are encrypted; pass --keylog",
+    );
+  }
+  if (conv.gaps.length > 0) {
+    const bytes = conv.gaps.reduce((a, g) => a + g.bytes, 0);
+    notes.push(`${bytes} byte(s) of this connection were not captured (${conv.gaps.length} gap(s)); messages in them could not be read`);
+  }
+  if (c.info.midStream) notes.push("the capture started after this connection was opened; its beginning was not seen");
+  const skipped = c.skippedRecords.client + c.skippedRecords.server;
+  if (skipped > 0) notes.push(`${skipped} application-data record(s) after the handshake were skipped by length`);
+  return {
+    client: conv.client,
+    server: conv.server,
+    ...(conv.sni !== undefined ? { sni: conv.sni } : {}),
+    ...(conv.tlsVersion !== undefined ? { tlsVersion: conv.tlsVersion } : {}),
+    ...(conv.cipher !== undefined ? { cipher: conv.cipher } : {}),
+    firstFrame: c.firstFrame,
+    messages,
+    acceptableCAs,
+    clientCertificateLength: clientCert ? (clientCert.body as CertificateMsg).certificatesLength : null,
+    alert: conv.alert
+      ? {
+          sender: conv.alert.sender,
+          level: conv.alert.alert.levelName,
+          description: conv.alert.alert.description,
+          name: conv.alert.alert.descriptionName,
+          ...(alertMsg?.frame !== undefined ? { frame: alertMsg.frame } : {}),
+        }
+      : null,
+    outcome: conv.outcome,
+    visibility: conv.visibility,
+    notes,
+    gaps: conv.gaps,
+    findings,
+  };
+}
+
+/** The JSON document `analyze --json` prints. DER values are hex strings. */
+export function analyzeResultToJson(r: AnalyzeResult): unknown {
+  return {
+    file: r.file,
+    format: r.format,
+    packets: r.packets,
+    truncated: r.truncated,
+    warnings: r.warnings,
+    conversations: r.conversations.map(({ summary: s }) => ({
+      ...s,
+      acceptableCAs: s.acceptableCAs?.map((ca) => ({ dn: ca.dn, opensslDn: ca.opensslDn, derHex: Buffer.from(ca.der).toString("hex") })) ?? null,
+    })),
+  };
+}
