@@ -9,6 +9,7 @@ import { causesForAlert } from "../alerts.js";
 import type { Finding } from "../types.js";
 import type { Rule, RuleContext } from "./context.js";
 import { knownMissingIntermediate } from "./policy.js";
+import { closedWithoutAlertSeen } from "./transcript.js";
 import { certRef, clientConfigHint, dnRef, msgRef, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
 
 const same = (a: Uint8Array, b: Uint8Array): boolean => compareNames(a, b) !== "different";
@@ -31,7 +32,7 @@ function rejectedForPath(ctx: RuleContext): boolean {
   if (conv.alert && conv.alert.sender === "server") {
     return causesForAlert(conv.alert.alert.description, ctx.serverStack, ctx.tlsVersion).some((c) => c.cause === "unknown-issuer");
   }
-  return conv.closedWithoutAlert === true && (ctx.serverStack === "node" || ctx.serverStack === "unknown");
+  return closedWithoutAlertSeen(conv) && (ctx.serverStack === "node" || ctx.serverStack === "unknown");
 }
 
 export const pathRule: Rule = {

@@ -4,6 +4,7 @@
  * last: an alert confirms what the store and CA-list rules found, and is never the only basis of a diagnosis.
  */
 import { alertName, CAUSE_LABEL, causesForAlert, LOST_ALERT_NOTE, type RejectCause } from "../alerts.js";
+import type { Conversation } from "../../evidence/model.js";
 import type { Finding, FindingId } from "../types.js";
 import type { Rule } from "./context.js";
 import { clientConfigHint, msgRef, plural, remediation, text } from "./refs.js";
@@ -17,6 +18,11 @@ const EXPLAINS: Record<RejectCause, FindingId[]> = {
   "eku-not-client-auth": ["eku-missing-client-auth", "key-usage-missing-digital-signature"],
   "bad-certificate-verify": ["key-mismatch", "signature-algorithm-mismatch"],
 };
+
+/** The connection ended by a TCP close or reset without any alert. */
+export function closedWithoutAlertSeen(conv: Conversation): boolean {
+  return !conv.alert && (conv.closedWithoutAlert === true || ["reset", "closed-during-handshake", "closed-after-handshake"].includes(conv.outcome));
+}
 
 export const clientSentEmpty: Rule = {
   ids: ["client-sent-empty-certificate"],
@@ -86,7 +92,7 @@ export const closedWithoutAlert: Rule = {
   ids: ["server-closed-without-alert"],
   run(ctx, prior) {
     const conv = ctx.conversation;
-    if (!conv || conv.alert || !conv.closedWithoutAlert) return [];
+    if (!conv || conv.alert || !closedWithoutAlertSeen(conv)) return [];
     const explained = prior.some((f) => f.severity === "error");
     const sentSomething = ctx.observed && !ctx.observed.empty;
     return [
@@ -114,8 +120,9 @@ export const healthy: Rule = {
   run(ctx, prior) {
     const conv = ctx.conversation;
     if (!conv || prior.some((f) => f.severity === "error")) return [];
-    const done = ctx.evidence.probe ? ctx.evidence.probe.handshakeCompleted : conv.outcome === "handshake-completed";
-    if (!done || conv.alert || conv.closedWithoutAlert) return [];
+    const p = ctx.evidence.probe;
+    const done = p ? (p.accepted ?? p.handshakeCompleted) : conv.outcome === "handshake-completed";
+    if (!done || conv.alert || closedWithoutAlertSeen(conv)) return [];
     const sent = ctx.observed && !ctx.observed.empty ? ctx.observed.chain : [];
     return [
       {

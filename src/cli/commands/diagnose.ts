@@ -1,0 +1,143 @@
+/**
+ * `mtls-doctor diagnose [--connect host:port] [--keystore F [--password P] [--alias A] | --cert F --key F]
+ *   [--truststore F [--truststore-password P]] [--client java|go|dotnet|openssl|node|curl] [--key-manager SunX509|PKIX]
+ *   [--server-stack openssl|java|node] [--tls-version 1.2|1.3] [--servername N] [--timeout ms] [--json]`
+ *
+ * Combines the evidence given. With --connect and a keystore it first reads the server's CertificateRequest (a probe
+ * without a certificate), asks the client model which certificate that client would send, and probes again with
+ * exactly that (or keeps the certificate-less run when the model sends an empty Certificate).
+ * Exit: 0 healthy or nothing found, 1 a problem was diagnosed, 2 bad input, 3 unreachable, 5 refused, 6 timeout,
+ * 7 not TLS. Passwords: --password / --truststore-password, else env MTLS_DOCTOR_PASSWORD (never echoed).
+ */
+import { basename } from "node:path";
+import type { Command } from "commander";
+import { selectClientCertificate } from "../../diagnose/clients/index.js";
+import type { JavaKeyManager } from "../../diagnose/clients/types.js";
+import { diagnose } from "../../diagnose/engine.js";
+import { ExitCode, isMtlsDoctorError, MtlsDoctorError } from "../../errors.js";
+import type { ClientStack, Evidence, ProbeEvidence, ServerStack, StoreEvidence } from "../../evidence/model.js";
+import { loadKeystore } from "../../pki/store.js";
+import { credentialFromFiles } from "../../probe/credential.js";
+import { probe } from "../../probe/probe.js";
+import { diagnoseToJson } from "../../report/json/diagnose.js";
+import { renderDiagnoseText } from "../../report/text/diagnose.js";
+import { action } from "../run.js";
+import { parseTarget } from "./probe.js";
+
+const CLIENTS: ClientStack[] = ["java", "go", "dotnet", "openssl", "node", "curl"];
+const SERVERS: ServerStack[] = ["openssl", "java", "node"];
+
+interface DiagnoseCliOptions {
+  connect?: string;
+  keystore?: string;
+  password?: string;
+  alias?: string;
+  cert?: string;
+  key?: string;
+  keyPassword?: string;
+  truststore?: string;
+  truststorePassword?: string;
+  client?: string;
+  keyManager?: string;
+  serverStack?: string;
+  tlsVersion?: string;
+  servername?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+  if (v === undefined) return undefined;
+  const hit = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
+  if (!hit) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `${flag}: expected one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`);
+  return hit;
+}
+
+async function clientStores(o: DiagnoseCliOptions): Promise<StoreEvidence[]> {
+  const env = process.env.MTLS_DOCTOR_PASSWORD;
+  if (o.keystore && (o.cert || o.key)) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "give either --keystore or --cert/--key, not both");
+  if (o.keystore) {
+    const password = o.password ?? env;
+    const store = await loadKeystore(o.keystore, password !== undefined ? { password } : {});
+    if (o.alias && !store.entries.some((e) => e.alias === o.alias)) {
+      throw new MtlsDoctorError("MTLSD_ERR_ALIAS_NOT_FOUND", `${o.keystore}: no alias "${o.alias}" (aliases: ${store.entries.map((e) => `"${e.alias}"`).join(", ") || "none"})`);
+    }
+    return [{ store, role: "client-keystore", ...(o.alias ? { alias: o.alias } : {}) }];
+  }
+  if (o.cert || o.key) {
+    if (!o.cert || !o.key) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--cert and --key go together");
+    const c = await credentialFromFiles(o.cert, o.key, o.keyPassword ?? o.password ?? env);
+    return [{ role: "client-keystore", store: { file: o.cert, format: "pem", formatDetail: "PEM certificate + key", entries: [{ alias: basename(o.cert), kind: "private-key", chain: c.chain, privateKey: c.privateKey }] } }];
+  }
+  if (o.alias) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--alias needs --keystore");
+  return [];
+}
+
+export function register(program: Command): void {
+  program
+    .command("diagnose")
+    .description("Find out why a mutual-TLS handshake fails (or confirm it works) from a keystore, a live server, and the server's truststore")
+    .option("--connect <host:port>", "probe this live server with what the client model would send")
+    .option("--keystore <file>", "the client's keystore (PKCS#12, JKS, PEM)")
+    .option("--password <password>", "keystore password (or env MTLS_DOCTOR_PASSWORD)")
+    .option("--alias <alias>", "the keystore alias the client is pinned to (e.g. Apigee KeyAlias)")
+    .option("--cert <file>", "client certificate chain (PEM, leaf first), instead of --keystore")
+    .option("--key <file>", "private key for --cert")
+    .option("--key-password <password>", "passphrase of an encrypted --key")
+    .option("--truststore <file>", "the server's truststore (CA certificates it trusts for client certificates)")
+    .option("--truststore-password <password>", "password of --truststore (or env MTLS_DOCTOR_PASSWORD)")
+    .option("--client <stack>", `client stack to model: ${CLIENTS.join(", ")} (default: java for JKS/PKCS#12, openssl for PEM)`)
+    .option("--key-manager <km>", "Java key manager: SunX509 (JDK default) or PKIX", "SunX509")
+    .option("--server-stack <stack>", `server stack, to read its alerts right: ${SERVERS.join(", ")} (default: unknown)`)
+    .option("--tls-version <version>", "pin the protocol version for --connect: 1.2 or 1.3")
+    .option("--servername <name>", "SNI server name for --connect")
+    .option("--timeout <ms>", "per connection budget in ms for --connect", "10000")
+    .option("--json", "print JSON: { verdict, findings, evidence }")
+    .action(
+      action(async (o: DiagnoseCliOptions) => {
+        const clientStack = oneOf(o.client, CLIENTS, "--client");
+        const keyManager = oneOf<JavaKeyManager>(o.keyManager, ["SunX509", "PKIX"], "--key-manager");
+        const serverStack = oneOf(o.serverStack, SERVERS, "--server-stack");
+        const tlsVersion = oneOf(o.tlsVersion, ["1.2", "1.3"] as const, "--tls-version");
+        const timeoutMs = Number(o.timeout ?? 10000);
+        if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--timeout: expected a positive number of milliseconds, got ${JSON.stringify(o.timeout)}`);
+        const stores = await clientStores(o);
+        if (o.truststore) {
+          const pw = o.truststorePassword ?? process.env.MTLS_DOCTOR_PASSWORD;
+          stores.push({ store: await loadKeystore(o.truststore, pw !== undefined ? { password: pw } : {}), role: "server-truststore" });
+        }
+        if (!o.connect && stores.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "nothing to diagnose: give --connect host:port and/or --keystore (or --cert/--key) and --truststore");
+        const now = Date.now();
+        const evidence: Evidence = { now, stores, conversations: [], ...(clientStack ? { clientStack } : {}), ...(serverStack ? { serverStack } : {}) };
+        if (o.connect) {
+          const { host, port } = parseTarget(o.connect);
+          const base = { host, port, timeoutMs, checkRequired: false, ...(tlsVersion ? { tlsVersion } : {}), ...(o.servername ? { servername: o.servername } : {}) };
+          // 1. Read the CertificateRequest without offering anything (also: is a certificate required?).
+          const bare = await probe(base);
+          let result: ProbeEvidence = bare;
+          const hasKeys = stores.some((s) => s.role === "client-keystore");
+          if (hasKeys && bare.policy.requested) {
+            const stack = clientStack ?? (stores.some((s) => s.role === "client-keystore" && (s.store.format === "pkcs12" || s.store.format === "jks")) ? "java" : "openssl");
+            const sel = selectClientCertificate(stack, stores, bare.policy, { tlsVersion: bare.conversation.tlsVersion ?? "1.2", now, ...(keyManager ? { keyManager } : {}), ...(o.alias ? { alias: o.alias } : {}) });
+            const entry = sel.chosen ? stores.flatMap((s) => s.store.entries).find((e) => e.alias === sel.chosen!.alias && e.privateKey) : undefined;
+            // 2. Offer exactly what the model says this client sends.
+            if (entry && !sel.empty) {
+              try {
+                result = await probe({ ...base, credential: { chain: sel.sentChain, privateKey: entry.privateKey! } });
+                result.policy = { ...result.policy, required: bare.accepted === false };
+              } catch (e) {
+                // Node refuses a key that does not match its certificate before connecting; keep the bare run.
+                if (!isMtlsDoctorError(e, "MTLSD_ERR_BAD_KEY")) throw e;
+              }
+            }
+          }
+          evidence.probe = result;
+          evidence.policy = result.policy;
+        }
+        const d = diagnose(evidence, { ...(keyManager ? { keyManager } : {}), ...(o.alias ? { alias: o.alias } : {}) });
+        if (o.json) process.stdout.write(JSON.stringify(diagnoseToJson(d, evidence), null, 2) + "\n");
+        else process.stdout.write(renderDiagnoseText(d, evidence));
+        return d.verdict === "problem" ? ExitCode.PROBLEM : ExitCode.OK;
+      }),
+    );
+}

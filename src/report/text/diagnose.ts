@@ -1,0 +1,68 @@
+/**
+ * Plain-text report of `mtls-doctor diagnose`: the verdict first, in one sentence an on-call engineer can act on;
+ * then each finding with its evidence and fix; then what the client model predicted; then the handshake as a
+ * numbered message list in the playbook's style. Pure: reads only the diagnosis and evidence; no clock, no colour.
+ */
+import type { DiagnosisDetail } from "../../diagnose/engine.js";
+import type { EvidenceRef, Finding } from "../../diagnose/types.js";
+import type { Evidence } from "../../evidence/model.js";
+import { transcriptLines } from "./probe.js";
+
+const MARK: Record<Finding["severity"], string> = { error: "ERROR  ", warning: "WARNING", info: "INFO   " };
+
+/** The one-sentence verdict. */
+export function verdictSentence(d: DiagnosisDetail): string {
+  const first = d.findings.find((f) => f.severity === "error");
+  if (d.verdict === "problem" && first) return `PROBLEM: ${first.title}. Fix: ${first.remediation.summary}`;
+  if (d.verdict === "healthy") return "HEALTHY: the mutual-TLS handshake works with this credential.";
+  return "INCONCLUSIVE: nothing wrong in the evidence given; add --connect host:port to check it against the live server.";
+}
+
+function refLine(r: EvidenceRef): string {
+  switch (r.kind) {
+    case "certificate":
+      return `${r.role}${r.alias ? ` "${r.alias}"` : ""} #${r.index}: subject "${r.subject}", issuer "${r.issuer}"`;
+    case "dn":
+      return `${r.role}: "${r.dn}"`;
+    case "message":
+      return `message #${r.index}${r.frame !== undefined ? ` (frame ${r.frame})` : ""} ${r.type}${r.detail ? `: ${r.detail}` : ""}`;
+    case "field":
+      return `${r.field} = ${String(r.value)}`;
+    case "alert":
+      return `alert from ${r.sender}: ${r.name} (${r.description})${r.messageIndex !== undefined ? ` in message #${r.messageIndex}` : ""}`;
+    case "text":
+      return r.text;
+  }
+}
+
+/** Renders a diagnosis as text (ends with a newline). */
+export function renderDiagnoseText(d: DiagnosisDetail, evidence: Evidence): string {
+  const out: string[] = [verdictSentence(d), ""];
+  if (d.findings.length) {
+    out.push("Findings");
+    d.findings.forEach((f, i) => {
+      out.push(`  ${i + 1}. ${MARK[f.severity]} ${f.id}: ${f.title}`);
+      for (const r of f.evidence) out.push(`       evidence: ${refLine(r)}`);
+      if (f.id !== "healthy") {
+        out.push(`       fix (${f.remediation.side}): ${f.remediation.summary}`);
+        for (const s of f.remediation.steps) out.push(`         - ${s}`);
+      }
+      out.push(`       reference: ${f.reference}`);
+    });
+    out.push("");
+  }
+  if (d.selection) {
+    out.push(`Client model: ${d.selection.model}`);
+    out.push(`  ${d.selection.summary}`);
+    for (const r of d.selection.reasons) out.push(`  - "${r.alias}": ${r.accepted ? "sent" : "not sent"}: ${r.why}`);
+    out.push("");
+  }
+  const conv = evidence.probe?.conversation ?? evidence.conversations[0];
+  if (conv) {
+    out.push(`Handshake (${conv.server.host}:${conv.server.port}${conv.tlsVersion ? `, TLS ${conv.tlsVersion}` : ""}${conv.sni ? `, SNI ${conv.sni}` : ""})`);
+    for (const l of transcriptLines(conv)) out.push(`  ${l}`);
+    if (!conv.alert && conv.outcome !== "handshake-completed") out.push(`  (ended: ${conv.outcome})`);
+    out.push("");
+  }
+  return out.join("\n");
+}
