@@ -244,7 +244,11 @@ export class JsseLogParser {
         ...(time !== undefined ? { time } : {}),
       };
       if (type === "ChangeCipherSpec") m.body = { type: "ChangeCipherSpec" };
-      s.messages.push(m);
+      // JSSE logs a received message after the Fatal line when printing it is what failed (an empty
+      // certificate_authorities extension throws inside toString()): it still arrived before the alert.
+      const last = s.messages[s.messages.length - 1];
+      if (!own && last?.type === "Alert" && last.own) s.messages.splice(s.messages.length - 1, 0, m);
+      else s.messages.push(m);
       if (opens) this.block = { kind: "message", state: s, msg: m, ...(whose ? { whose } : {}), lines: [] };
       return;
     }
@@ -427,6 +431,7 @@ export class JsseLogParser {
     let sigCertNext = false;
     let caLines: string[] | undefined;
     let sawCaExt = false;
+    let emptyCaExt = false;
     /** TLS 1.3 names, one per line; filled while reading the lines that follow. */
     let lineNames: string[] | undefined;
     for (let i = 0; i < lines.length; i++) {
@@ -443,6 +448,8 @@ export class JsseLogParser {
         continue;
       }
       if (/"certificate_request_context"/.test(l)) tls13 = true;
+      if (/"certificate_authorities \(47\)"/.test(l)) sawCaExt = true;
+      if (/Invalid certificate_authorities extension/.test(l)) emptyCaExt = true;
       if (/"signature_algorithms_cert \(50\)"/.test(l)) sigCertNext = true;
       else if (/"signature_algorithms \(13\)"/.test(l)) sigCertNext = false;
       const types = /"certificate types"\s*:\s*(\[.*\])/.exec(l);
@@ -472,7 +479,7 @@ export class JsseLogParser {
       }
     }
     if (lineNames) p.acceptableCAs = lineNames.map(logCa);
-    if (tls13) p.certificateAuthoritiesState = sawCaExt ? (p.acceptableCAs.length > 0 ? "present" : "present-empty") : "absent";
+    if (tls13) p.certificateAuthoritiesState = sawCaExt ? (p.acceptableCAs.length > 0 && !emptyCaExt ? "present" : "present-empty") : "absent";
     s.policy = p;
   }
 
@@ -677,8 +684,9 @@ export class JsseLogParser {
     else if (finishedBoth) outcome = "handshake-completed";
     else outcome = "incomplete";
     if (s.policy && kinds.has("empty-client-chain")) s.policy.required = true;
-    if (s.events.some((e) => e.kind === "invalid-certificate-authorities") && !s.policy) {
-      s.policy = { ...newPolicy(), certificateAuthoritiesState: "present-empty" };
+    if (s.events.some((e) => e.kind === "invalid-certificate-authorities")) {
+      s.policy ??= newPolicy();
+      s.policy.certificateAuthoritiesState = "present-empty";
     }
     const conv: Conversation = {
       source: "log",
