@@ -85,18 +85,13 @@ const OPENSSL_HASH: Record<number, string> = { 1: "MD5", 2: "SHA1", 3: "SHA224",
 const OPENSSL_SIG: Record<number, string> = { 1: "RSA", 2: "DSA", 3: "ECDSA" };
 
 /**
- * The name OpenSSL 3 prints for a signature scheme in `s_client` "Requested Signature Algorithms" / "Peer
- * signature type" lines: "ECDSA+SHA256", "RSA-PSS+SHA256" (both rsa_pss_rsae_* and rsa_pss_pss_*), "RSA+SHA256",
- * "Ed25519", "Ed448"; other schemes fall back to the IANA name (OpenSSL prints those as the IANA name too,
- * e.g. "ecdsa_brainpoolP256r1tls13_sha256"). Useful when comparing against an OpenSSL transcript.
+ * The name OpenSSL 3.0 prints for a signature scheme in `s_client`'s "Requested Signature Algorithms" line:
+ * "ECDSA+SHA256", "RSA-PSS+SHA256" (rsa_pss_rsae_*), "RSA+SHA256", "ECDSA+SHA224"; schemes without a
+ * hash+signature pair are printed by their IANA name ("ed25519", "rsa_pss_pss_sha256",
+ * "ecdsa_brainpoolP256r1tls13_sha256"). Checked against real s_client output in test/wire/real-handshakes.test.ts.
  */
 export function opensslSignatureName(code: number): string {
-  if (code === 0x0807) return "Ed25519";
-  if (code === 0x0808) return "Ed448";
-  if (code >= 0x0804 && code <= 0x080b && code !== 0x0807 && code !== 0x0808) {
-    const h = { 4: "SHA256", 5: "SHA384", 6: "SHA512", 9: "SHA256", 10: "SHA384", 11: "SHA512" }[code & 0xff];
-    return `RSA-PSS+${h}`;
-  }
+  if (code >= 0x0804 && code <= 0x0806) return `RSA-PSS+${{ 4: "SHA256", 5: "SHA384", 6: "SHA512" }[code & 0xff]}`;
   const h = OPENSSL_HASH[code >> 8];
   const s = OPENSSL_SIG[code & 0xff];
   if (h && s) return `${s}+${h}`;

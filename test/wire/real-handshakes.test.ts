@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectionDecoder, decodeConnection, type DecodedMessage } from "../../src/wire/connection.js";
 import { KeyLog } from "../../src/wire/tls13/keylog.js";
 import type { AlertMessage, CertificateMsg, CertificateRequest } from "../../src/wire/types.js";
-import { makePki, nodeClient, readPem, startRelay, startSServer, type Pki } from "./support/peers.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { opensslSignatureName } from "../../src/wire/tables.js";
+import { makePki, nodeClient, readPem, runSClient, startRelay, startSServer, type Pki } from "./support/peers.js";
 
 let pki: Pki;
 beforeAll(() => {
@@ -192,5 +195,33 @@ describe("TLS 1.2 with CertificateRequest", () => {
     ]);
     expect(d.state.version).toBe(0x0303);
     expect(d.state.handshakeDone).toEqual({ client: true, server: true });
+  });
+});
+
+describe("cross-check with openssl s_client -keylogfile", () => {
+  it("CertificateRequest signature algorithms and CA names equal what s_client prints; alert 116 decrypted", async () => {
+    const srv = await startSServer(["-cert", pki.srvPem, "-key", pki.srvKey, "-naccept", "1", "-Verify", "1", "-CAfile", pki.caPem, "-tls1_3"]);
+    const relay = await startRelay(srv.port);
+    const keylogFile = join(pki.dir, "s_client.keylog");
+    try {
+      const c = await runSClient(relay.port, ["-keylogfile", keylogFile]);
+      await relay.closed;
+      const printed = /^Requested Signature Algorithms: (.*)$/m.exec(c.output)?.[1];
+      expect(printed).toBeDefined();
+      expect(c.output).toMatch(/SSL alert number 116/);
+      const caLine = /^Acceptable client certificate CA names\n(.*)$/m.exec(c.output)?.[1];
+      expect(caLine).toBe("C = DE, O = mtls-doctor test, CN = Wire Test Root CA");
+
+      const msgs = decodeConnection(relay.chunks, { keyLogText: readFileSync(keylogFile, "utf8") });
+      const cr = msgs.find((m) => m.type === "CertificateRequest")!.body as CertificateRequest;
+      expect(cr.signatureAlgorithms.map(opensslSignatureName).join(":")).toBe(printed);
+      expect(cr.certificateAuthorities).toHaveLength(1);
+      expect(Buffer.from(cr.certificateAuthorities[0]!).equals(Buffer.from(subjectDer(readPem(pki.caPem))))).toBe(true);
+      const alert = msgs.find((m) => m.type === "Alert" && m.direction === "server→client")!;
+      expect(alert).toMatchObject({ decrypted: true, body: { description: 116, descriptionName: "certificate_required" } });
+    } finally {
+      relay.close();
+      await srv.stop();
+    }
   });
 });

@@ -54,9 +54,9 @@ describe("IANA tables", () => {
     expect(nameOf(SIGNATURE_SCHEMES, 0x0402)).toBe("dsa_sha256");
     expect(opensslSignatureName(0x0403)).toBe("ECDSA+SHA256");
     expect(opensslSignatureName(0x0804)).toBe("RSA-PSS+SHA256");
-    expect(opensslSignatureName(0x0809)).toBe("RSA-PSS+SHA256");
+    expect(opensslSignatureName(0x0809)).toBe("rsa_pss_pss_sha256");
     expect(opensslSignatureName(0x0401)).toBe("RSA+SHA256");
-    expect(opensslSignatureName(0x0807)).toBe("Ed25519");
+    expect(opensslSignatureName(0x0807)).toBe("ed25519");
     expect(opensslSignatureName(0x081a)).toBe("ecdsa_brainpoolP256r1tls13_sha256");
   });
 });

@@ -179,3 +179,17 @@ export function nodeClient(port: number, opts: tls.ConnectionOptions): Promise<C
 export function readPem(path: string): string {
   return readFileSync(path, "utf8");
 }
+
+/** Run `openssl s_client` to completion (reads until the server closes); returns stdout+stderr. */
+export function runSClient(port: number, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", "localhost", "-ign_eof", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    p.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    p.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    p.once("error", reject);
+    p.once("close", (code) => resolve({ code, output }));
+  });
+}
