@@ -54,3 +54,13 @@ export { credentialFromKeystore, credentialFromFiles } from "./probe/credential.
 export type { Credential } from "./probe/credential.js";
 export { renderProbeText } from "./report/text/probe.js";
 export { probeToJson } from "./report/json/probe.js";
+// capture analysis (src/capture)
+export { analyzeCapture, analyzeResultToJson, parseEndpointFilter } from "./capture/analyze.js";
+export type { AnalyzeOptions, AnalyzeResult, AnalyzedConversation, ConversationSummary, MessageSummary } from "./capture/analyze.js";
+export { readCaptureFile, readCaptureBytes } from "./capture/reader.js";
+export type { ReadCaptureOptions } from "./capture/reader.js";
+export { PcapParser } from "./capture/pcap.js";
+export { PcapngParser } from "./capture/pcapng.js";
+export type { RawPacket, CaptureSink, CaptureSummary } from "./capture/packet.js";
+export { TcpReassembler } from "./capture/reassembly.js";
+export type { ConnectionInfo, StreamHandler, HandlerFactory, EndReason, ReassemblyStats } from "./capture/reassembly.js";

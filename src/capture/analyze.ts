@@ -260,6 +260,14 @@ function summarize(c: CapturedConversation, acceptableCAs: AcceptableCA[] | null
         : "TLS 1.3 without a key log: the CertificateRequest and the client's Certificate are encrypted; pass --keylog",
     );
   }
+  const last = conv.messages[conv.messages.length - 1];
+  const lastBody = last?.body as { type?: string; likelyAlert?: boolean } | null | undefined;
+  if (last && lastBody?.type === "ApplicationData" && lastBody.likelyAlert && !last.decrypted && conv.outcome !== "alert") {
+    const who = last.direction === "server→client" ? "server" : "client";
+    notes.push(
+      `frame ${last.frame ?? "?"}: the ${who} sent an encrypted 19-byte record, the size of a TLS 1.3 alert, as its last record: most likely an alert that cannot be read without the key log`,
+    );
+  }
   if (conv.gaps.length > 0) {
     const bytes = conv.gaps.reduce((a, g) => a + g.bytes, 0);
     notes.push(`${bytes} byte(s) of this connection were not captured (${conv.gaps.length} gap(s)); messages in them could not be read`);

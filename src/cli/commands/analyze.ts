@@ -1,0 +1,110 @@
+/**
+ * `mtls-doctor analyze <capture> [--keylog F] [--keystore F ...] [--password P] [--filter host:port] [--json]`:
+ * reads a pcap/pcapng capture, reassembles every TCP connection, decodes the TLS handshakes (TLS 1.3 with a key
+ * log or a pcapng Decryption Secrets Block) and diagnoses each conversation, failed handshakes first.
+ * Exit: 0 nothing failed; 1 a failed handshake or an error finding; 2 bad input (not a capture, bad key log ...).
+ * A progress bar goes to stderr for large files when stderr is a TTY. Warnings go to stderr.
+ */
+import type { Command } from "commander";
+import { ExitCode } from "../../errors.js";
+import { analyzeCapture, analyzeResultToJson } from "../../capture/analyze.js";
+import { loadKeystore } from "../../pki/store.js";
+import type { StoreEvidence } from "../../evidence/model.js";
+import { renderAnalyzeText } from "../../report/text/analyze.js";
+import { action } from "../run.js";
+
+/** Files smaller than this get no progress bar. */
+const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
+
+export interface AnalyzeCliOptions {
+  keylog?: string;
+  keystore?: string[];
+  password?: string;
+  filter?: string;
+  json?: boolean;
+}
+
+/** Runs the analysis for the CLI and prints it; returns the exit code. Shared by `diagnose --capture`. */
+export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<number> {
+  const password = o.password ?? process.env.MTLS_DOCTOR_PASSWORD;
+  const stores: StoreEvidence[] = [];
+  for (const f of o.keystore ?? []) stores.push({ store: await loadKeystore(f, password === undefined ? {} : { password }), role: "client-keystore" });
+  let bar: { update(n: number): void; stop(): void; start(total: number, v: number): void } | undefined;
+  let barTotal = 0;
+  const onProgress = process.stderr.isTTY
+    ? (read: number, total: number) => {
+        if (total < PROGRESS_MIN_BYTES) return;
+        if (!bar) {
+          barTotal = total;
+          bar = makeBar();
+          bar.start(Math.round(total / 1048576), 0);
+        }
+        bar.update(Math.round(read / 1048576));
+      }
+    : undefined;
+  const warnings: string[] = [];
+  let result;
+  try {
+    result = await analyzeCapture(file, {
+      ...(o.keylog ? { keyLogFile: o.keylog } : {}),
+      ...(o.filter ? { filter: o.filter } : {}),
+      stores,
+      ...(onProgress ? { onProgress } : {}),
+      onWarning: (w) => warnings.push(w),
+    });
+  } finally {
+    if (bar) {
+      bar.update(Math.round(barTotal / 1048576));
+      bar.stop();
+    }
+  }
+  for (const w of warnings) process.stderr.write(`mtls-doctor: warning: ${w}\n`);
+  if (o.json) {
+    const { warnings: _w, ...rest } = analyzeResultToJson(result) as Record<string, unknown>;
+    process.stdout.write(JSON.stringify({ ...rest, warnings: result.warnings }, null, 2) + "\n");
+  } else {
+    process.stdout.write(renderAnalyzeText({ ...result, warnings: [] }));
+  }
+  const failed = result.conversations.some(
+    (c) => c.diagnosis.verdict === "problem" || ["alert", "reset", "closed-during-handshake"].includes(c.summary.outcome),
+  );
+  return failed ? ExitCode.PROBLEM : ExitCode.OK;
+}
+
+function makeBar() {
+  return new ProgressBar();
+}
+
+/** Minimal stderr progress bar (MB read / total), redrawn in place; used only when stderr is a TTY. */
+class ProgressBar {
+  private total = 0;
+  private last = -1;
+  start(total: number, v: number): void {
+    this.total = total;
+    this.update(v);
+  }
+  update(v: number): void {
+    const pct = this.total ? Math.floor((v / this.total) * 100) : 100;
+    if (pct === this.last) return;
+    this.last = pct;
+    const width = 30;
+    const fill = Math.round((pct / 100) * width);
+    process.stderr.write(`\r[${"#".repeat(fill)}${"-".repeat(width - fill)}] ${pct}% ${v}/${this.total} MB`);
+  }
+  stop(): void {
+    process.stderr.write("\n");
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("analyze")
+    .description("Analyse the TLS handshakes in a pcap/pcapng capture: per conversation, what was sent and why it failed")
+    .argument("<capture>", "pcap or pcapng file (tcpdump -w, dumpcap, Wireshark)")
+    .option("--keylog <file>", "NSS key log (SSLKEYLOGFILE, openssl -keylogfile) to decrypt TLS 1.3 handshakes")
+    .option("--keystore <file...>", "client keystore(s) to check against the server's CertificateRequest")
+    .option("--password <password>", "keystore password (or env MTLS_DOCTOR_PASSWORD)")
+    .option("--filter <host:port>", "only conversations with this endpoint (host:port, [v6]:port, :port or host)")
+    .option("--json", "print JSON: { conversations: [ { client, server, sni, tlsVersion, cipher, messages, acceptableCAs, clientCertificateLength, alert, outcome, findings } ] }")
+    .action(action(async (file: string, opts: AnalyzeCliOptions) => runAnalyze(file, opts)));
+}

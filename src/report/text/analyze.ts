@@ -1,0 +1,113 @@
+/**
+ * Plain-text report of `mtls-doctor analyze <capture>`: per conversation (failed handshakes first) a header
+ * (endpoints, SNI, version, cipher, outcome), a numbered message list with Wireshark frame numbers
+ * ("#9 frame 9 Certificate → (length 0)"), the CertificateRequest CA names in full, what the capture could not
+ * show, and the diagnosis (findings with evidence and fix). Pure: reads only the result; no clock, no colour.
+ */
+import type { AnalyzeResult, AnalyzedConversation } from "../../capture/analyze.js";
+import type { Finding } from "../../diagnose/types.js";
+import { alertWords, messageDetail } from "./probe.js";
+
+const OUTCOME: Record<string, string> = {
+  alert: "FAILED (alert)",
+  reset: "FAILED (connection reset)",
+  "closed-during-handshake": "FAILED (closed during the handshake)",
+  incomplete: "INCOMPLETE (the capture ends before the handshake does)",
+  "handshake-completed": "OK (handshake completed)",
+  "closed-after-handshake": "OK (handshake completed, then closed)",
+  unknown: "UNKNOWN",
+};
+
+const hp = (e: { host: string; port: number }) => (e.host.includes(":") ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
+const MARK: Record<Finding["severity"], string> = { error: "ERROR  ", warning: "WARNING", info: "INFO   " };
+
+/** The numbered message list: "#9 frame 9 Certificate → (length 0)"; runs of application data are folded. */
+export function messageLines(a: AnalyzedConversation): string[] {
+  const msgs = a.conversation.messages;
+  const out: string[] = [];
+  const w = String(msgs.length).length + 1;
+  const fw = String(Math.max(0, ...msgs.map((m) => m.frame ?? 0))).length;
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i]!;
+    // Fold a run of application data in one direction.
+    let j = i;
+    while (m.type === "ApplicationData" && j + 1 < msgs.length && msgs[j + 1]!.type === "ApplicationData" && msgs[j + 1]!.direction === m.direction) j++;
+    const no = `#${m.index}`.padEnd(w);
+    const frame = m.frame !== undefined ? `frame ${String(m.frame).padEnd(fw)}` : "frame ?";
+    // The "first record after ChangeCipherSpec is the Finished" reading holds only for TLS 1.2.
+    const prevSame = a.summary.tlsVersion === "1.3" ? undefined : msgs.slice(0, i).reverse().find((x) => x.direction === m.direction);
+    let detail = messageDetail(m, prevSame);
+    if (m.body?.type === "ApplicationData") {
+      const ad = m.body as { length: number; likelyAlert?: boolean };
+      detail = m.encrypted && !m.decrypted
+        ? `(encrypted, ${ad.length} bytes${ad.likelyAlert ? ": the size of a TLS 1.3 alert" : ""})`
+        : `(${ad.length} bytes)`;
+    }
+    if (j > i) detail = `(${j - i + 1} records, through #${msgs[j]!.index} frame ${msgs[j]!.frame ?? "?"})`;
+    const dec = m.decrypted ? " [decrypted]" : "";
+    out.push(
+      m.direction === "client→server"
+        ? `${no} ${frame}  ${m.type} →${detail ? " " + detail : ""}${dec}`
+        : `${no} ${frame}  ← ${m.type}${detail ? " " + detail : ""}${dec}`,
+    );
+    i = j;
+  }
+  return out;
+}
+
+function conversationText(a: AnalyzedConversation, n: number): string[] {
+  const s = a.summary;
+  const out: string[] = [];
+  const head = [`TLS ${s.tlsVersion ?? "version unknown"}`, s.cipher, s.sni ? `SNI ${s.sni}` : "no SNI"].filter(Boolean).join(", ");
+  out.push(`Conversation ${n}: client ${hp(s.client)} → server ${hp(s.server)}  (first frame ${s.firstFrame})`);
+  out.push(`  ${head}`);
+  out.push(`  Outcome: ${OUTCOME[s.outcome] ?? s.outcome}`);
+  if (a.conversation.alert) {
+    const al = a.conversation.alert;
+    out.push(`  Alert: the ${al.sender} sent ${alertWords(al.alert)}${s.alert?.frame !== undefined ? ` in frame ${s.alert.frame}` : ""}`);
+  }
+  if (s.clientCertificateLength !== null) {
+    out.push(
+      s.clientCertificateLength === 0
+        ? "  Client Certificate: EMPTY (Certificate Length 0): the client sent no certificate"
+        : `  Client Certificate: sent (${s.clientCertificateLength} bytes)`,
+    );
+  }
+  if (s.acceptableCAs !== null) {
+    if (s.acceptableCAs.length === 0) out.push("  CertificateRequest: no CA names (any CA)");
+    else {
+      out.push(`  CertificateRequest: ${s.acceptableCAs.length} acceptable CA name(s):`);
+      for (const ca of s.acceptableCAs) out.push(`    - ${ca.dn}`);
+    }
+  }
+  for (const note of s.notes) out.push(`  Note: ${note}`);
+  out.push("", "  Messages");
+  for (const l of messageLines(a)) out.push(`    ${l}`);
+  if (a.diagnosis.findings.length > 0) {
+    out.push("", "  Diagnosis");
+    a.diagnosis.findings.forEach((f, i) => {
+      out.push(`    ${i + 1}. ${MARK[f.severity]} ${f.id}: ${f.title}`);
+      if (f.id !== "healthy") {
+        out.push(`       fix (${f.remediation.side}): ${f.remediation.summary}`);
+        for (const st of f.remediation.steps) out.push(`         - ${st}`);
+      }
+      out.push(`       reference: ${f.reference}`);
+    });
+  }
+  return out;
+}
+
+/** Renders an analysis as text (ends with a newline). */
+export function renderAnalyzeText(r: AnalyzeResult): string {
+  const out: string[] = [];
+  const failed = r.conversations.filter((c) => ["alert", "reset", "closed-during-handshake", "incomplete"].includes(c.summary.outcome)).length;
+  out.push(
+    `${r.file}: ${r.format}, ${r.packets} packets, ${r.conversations.length} TLS conversation(s)` +
+      (r.conversations.length ? `, ${failed} failed or incomplete` : "") +
+      (r.keyLogEntries ? `, key log: ${r.keyLogEntries} secrets` : ""),
+  );
+  for (const w of r.warnings) out.push(`warning: ${w}`);
+  if (r.conversations.length === 0) out.push("", "No TLS conversation found in this capture (TLS is recognised by content, on any port).");
+  r.conversations.forEach((c, i) => out.push("", ...conversationText(c, i + 1)));
+  return out.join("\n") + "\n";
+}
