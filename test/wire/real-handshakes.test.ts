@@ -225,3 +225,27 @@ describe("cross-check with openssl s_client -keylogfile", () => {
     }
   });
 });
+
+describe("HelloRetryRequest and live key arrival", () => {
+  it("HRR (server insists on P-256): second ClientHello, then the decrypted handshake", async () => {
+    const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-tls1_3", "-groups", "P-256"], { ecdhCurve: "X25519:P-256" });
+    const msgs = decodeConnection(r.chunks, { keyLogText: r.keyLog });
+    expect(types(msgs, "server→client").slice(0, 4)).toEqual(["HelloRetryRequest", "ChangeCipherSpec", "ServerHello", "EncryptedExtensions"]);
+    expect(types(msgs, "client→server").slice(0, 3)).toEqual(["ClientHello", "ChangeCipherSpec", "ClientHello"]);
+    expect(msgs.find((m) => m.type === "Alert")?.body).toMatchObject({ descriptionName: "certificate_required" });
+  });
+
+  it("awaitKeys: protected records pushed before the key log lines are held, then decrypted", async () => {
+    const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-tls1_3"], {});
+    const d = new ConnectionDecoder({ awaitKeys: true });
+    const out: DecodedMessage[] = [];
+    for (const c of r.chunks) out.push(...d.push(c.direction, c.bytes));
+    expect(out.some((m) => m.type === "CertificateRequest")).toBe(false);
+    d.addKeyLog(r.keyLog);
+    out.push(...d.end());
+    expect(out.filter((m) => m.direction === "server→client").map((m) => m.type).slice(0, 7)).toEqual([
+      "ServerHello", "ChangeCipherSpec", "EncryptedExtensions", "CertificateRequest", "Certificate", "CertificateVerify", "Finished",
+    ]);
+    expect(out.find((m) => m.type === "Alert")?.body).toMatchObject({ descriptionName: "certificate_required" });
+  });
+});
