@@ -71,7 +71,7 @@ interface PanelInput {
   findings: Finding[];
 }
 
-interface NamedCert {
+export interface NamedCert {
   subjectDer: Uint8Array;
   issuerDer: Uint8Array;
   subject: string;
@@ -182,7 +182,7 @@ function clientChain(input: PanelInput): {
 }
 
 /** Subject and issuer Names of one DER certificate, exactly as encoded (null when it does not parse). */
-function namesOf(der: Uint8Array): NamedCert | null {
+export function namesOf(der: Uint8Array): NamedCert | null {
   try {
     const cert = pkijs.Certificate.fromBER(der);
     const subjectDer = new Uint8Array(cert.subject.valueBeforeDecode);

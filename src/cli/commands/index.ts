@@ -2,9 +2,10 @@
 import type { Command } from "commander";
 import { register as analyze } from "./analyze.js";
 import { register as diagnose } from "./diagnose.js";
+import { register as gather } from "./gather.js";
 import { register as inspect } from "./inspect.js";
 import { register as probe } from "./probe.js";
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [inspect, probe, diagnose, analyze];
+export const COMMANDS: RegisterCommand[] = [inspect, probe, diagnose, analyze, gather];

@@ -1,0 +1,232 @@
+/**
+ * `mtls-doctor gather [--connect host:port] [--keystore F [--password P] [--alias A]] [--truststore F
+ *   [--truststore-password P]] [--capture F [--keylog F]] [--client STACK] [--out DIR|FILE.tar.gz] [--redact]`
+ *
+ * The playbook's "must-gather" list as one command: a support bundle (folder, or .tar.gz/.tgz) with the keystore's
+ * certInfo listing (never private keys or passwords), the probe result, the capture summary, the diagnosis, tool and
+ * runtime versions, and a README of what is inside. `--redact` replaces host names and DN values with stable
+ * placeholders, the same in every file.
+ *
+ * A bad store, password or capture file is bad input (exit 2) and nothing is written. A server that cannot be reached
+ * is evidence, not a failure: the bundle is written and its README says why the probe is missing.
+ * Exit: 0 the bundle was written; 2 bad input or the output cannot be written.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { promisify } from "node:util";
+import type { Command } from "commander";
+import { analyzeCapture } from "../../capture/analyze.js";
+import { selectClientCertificate } from "../../diagnose/clients/index.js";
+import { diagnose } from "../../diagnose/engine.js";
+import { ExitCode, isMtlsDoctorError, MtlsDoctorError } from "../../errors.js";
+import type { ClientStack, Conversation, Evidence, ProbeEvidence, StoreEvidence } from "../../evidence/model.js";
+import { policyFromConversation } from "../../evidence/conversation.js";
+import { checkEntry } from "../../pki/chain.js";
+import { loadKeystore } from "../../pki/store.js";
+import type { EntryChecks } from "../../pki/types.js";
+import { probe } from "../../probe/probe.js";
+import { buildBundle, type BundleFile, type GatherInput } from "../../report/bundle.js";
+import { tarGz } from "../../report/tar.js";
+import { VERSION } from "../../version.js";
+import { ioReason } from "../output.js";
+import { action } from "../run.js";
+import { parseTarget } from "./probe.js";
+
+const CLIENTS: ClientStack[] = ["java", "go", "dotnet", "openssl", "node", "curl"];
+
+interface GatherCliOptions {
+  connect?: string;
+  servername?: string;
+  tlsVersion?: string;
+  keystore?: string;
+  password?: string;
+  alias?: string;
+  truststore?: string;
+  truststorePassword?: string;
+  capture?: string;
+  keylog?: string;
+  client?: string;
+  timeout?: string;
+  out?: string;
+  redact?: boolean;
+}
+
+/** "20250115T120000Z" */
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+}
+
+async function opensslVersion(): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)("openssl", ["version"], { timeout: 3000 });
+    return stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the files as a folder (created; must be empty if it exists) or a gzipped ustar archive. */
+export async function writeBundle(files: BundleFile[], out: string, now: number): Promise<string> {
+  const fail = (e: unknown, what = out): never => {
+    throw new MtlsDoctorError("MTLSD_ERR_CANNOT_WRITE", `cannot write ${what}: ${ioReason(e)}`, { cause: e });
+  };
+  const archive = /\.(tar\.gz|tgz)$/i.exec(out);
+  if (archive) {
+    const top = basename(out).slice(0, -archive[0].length) || "mtls-doctor-gather";
+    const entries = [
+      { path: `${top}/`, mtime: now },
+      ...files.map((f) => ({ path: `${top}/${f.path}`, content: Buffer.from(f.content, "utf8"), mtime: now })),
+    ];
+    await writeFile(out, tarGz(entries)).catch((e: unknown) => fail(e));
+    return out;
+  }
+  const existing = await stat(out).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw new MtlsDoctorError("MTLSD_ERR_CANNOT_WRITE", `cannot write ${out}: it exists and is not a folder`);
+  if (existing && (await readdir(out)).length > 0) throw new MtlsDoctorError("MTLSD_ERR_CANNOT_WRITE", `cannot write ${out}: the folder is not empty`);
+  await mkdir(out, { recursive: true }).catch((e: unknown) => fail(e));
+  for (const f of files) await writeFile(join(out, f.path), f.content, "utf8").catch((e: unknown) => fail(e, join(out, f.path)));
+  return out;
+}
+
+export function register(program: Command): void {
+  program
+    .command("gather")
+    .description("Collect a support bundle (folder or .tar.gz): store listing, probe, capture summary, diagnosis, versions")
+    .option("--connect <host:port>", "probe this live server (as diagnose does)")
+    .option("--servername <name>", "SNI server name for --connect")
+    .option("--tls-version <version>", "pin the protocol version for --connect: 1.2 or 1.3")
+    .option("--keystore <file>", "the client's keystore (PKCS#12, JKS, PEM); listed as certInfo, keys never copied")
+    .option("--password <password>", "keystore password (or env MTLS_DOCTOR_PASSWORD); never written to the bundle")
+    .option("--alias <alias>", "the keystore alias the client is pinned to")
+    .option("--truststore <file>", "the server's truststore")
+    .option("--truststore-password <password>", "password of --truststore (or env MTLS_DOCTOR_PASSWORD)")
+    .option("--capture <file>", "a pcap/pcapng capture of the failing handshake")
+    .option("--keylog <file>", "NSS key log for TLS 1.3 in --capture")
+    .option("--client <stack>", `client stack to model: ${CLIENTS.join(", ")}`)
+    .option("--timeout <ms>", "per connection budget in ms for --connect", "10000")
+    .option("--out <dir|file.tar.gz>", "where to write the bundle (default: mtls-doctor-gather-<time>.tar.gz)")
+    .option("--redact", "replace host names and DN values with stable placeholders (host-1, CN=<dn-1>)")
+    .action(
+      action(async (o: GatherCliOptions) => {
+        const now = Date.now();
+        const env = process.env.MTLS_DOCTOR_PASSWORD;
+        if (!o.connect && !o.keystore && !o.truststore && !o.capture) {
+          throw new MtlsDoctorError("MTLSD_ERR_USAGE", "nothing to gather: give --connect, --keystore, --truststore and/or --capture");
+        }
+        if (o.keylog && !o.capture) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--keylog needs --capture");
+        if (o.alias && !o.keystore) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--alias needs --keystore");
+        const clientStack = o.client === undefined ? undefined : CLIENTS.find((c) => c === o.client!.toLowerCase());
+        if (o.client !== undefined && !clientStack) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--client: expected one of ${CLIENTS.join(", ")}, got ${JSON.stringify(o.client)}`);
+        if (o.tlsVersion !== undefined && o.tlsVersion !== "1.2" && o.tlsVersion !== "1.3") {
+          throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--tls-version: expected 1.2 or 1.3, got ${JSON.stringify(o.tlsVersion)}`);
+        }
+        const timeoutMs = Number(o.timeout ?? 10000);
+        if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--timeout: expected a positive number of milliseconds, got ${JSON.stringify(o.timeout)}`);
+        const target = o.connect ? parseTarget(o.connect) : undefined;
+        const out = o.out ?? `mtls-doctor-gather-${stamp(now)}.tar.gz`;
+        const missing: GatherInput["missing"] = [];
+
+        // Stores (bad input stops here: nothing is written).
+        const stores: (StoreEvidence & { checks?: Record<string, EntryChecks> })[] = [];
+        if (o.keystore) {
+          const pw = o.password ?? env;
+          const store = await loadKeystore(o.keystore, pw !== undefined ? { password: pw } : {});
+          if (o.alias && !store.entries.some((e) => e.alias === o.alias)) {
+            throw new MtlsDoctorError("MTLSD_ERR_ALIAS_NOT_FOUND", `${o.keystore}: no alias "${o.alias}" (aliases: ${store.entries.map((e) => `"${e.alias}"`).join(", ") || "none"})`);
+          }
+          const checks = Object.fromEntries(store.entries.filter((e) => e.kind === "private-key").map((e) => [e.alias, checkEntry(e, now)]));
+          stores.push({ store, role: "client-keystore", ...(o.alias ? { alias: o.alias } : {}), checks });
+        }
+        if (o.truststore) {
+          const pw = o.truststorePassword ?? env;
+          stores.push({ store: await loadKeystore(o.truststore, pw !== undefined ? { password: pw } : {}), role: "server-truststore" });
+        }
+        const storeEvidence: StoreEvidence[] = stores.map(({ checks: _c, ...s }) => s);
+
+        // Capture.
+        let capture: GatherInput["capture"];
+        if (o.capture) {
+          const r = await analyzeCapture(o.capture, { ...(o.keylog ? { keyLogFile: o.keylog } : {}), stores: storeEvidence, ...(clientStack ? { clientStack } : {}) });
+          const conversations: Conversation[] = r.conversations.map((c) => c.conversation);
+          const withRequest = conversations.find((c) => c.messages.some((m) => m.type === "CertificateRequest"));
+          capture = { file: o.capture, ...(o.keylog ? { keylog: o.keylog } : {}), conversations, ...(withRequest ? { policy: policyFromConversation(withRequest) } : {}) };
+          for (const w of r.warnings) missing.push({ piece: "capture (partly)", reason: w });
+        }
+
+        // Probe: an unreachable server is recorded, not fatal.
+        let probed: ProbeEvidence | undefined;
+        if (target) {
+          const base = { ...target, timeoutMs, checkRequired: false, ...(o.tlsVersion ? { tlsVersion: o.tlsVersion as "1.2" | "1.3" } : {}), ...(o.servername ? { servername: o.servername } : {}) };
+          try {
+            const bare = await probe(base);
+            probed = bare;
+            const keyStores = storeEvidence.filter((s) => s.role === "client-keystore");
+            if (keyStores.length && bare.policy.requested) {
+              const stack = clientStack ?? (keyStores.some((s) => s.store.format === "pkcs12" || s.store.format === "jks") ? "java" : "openssl");
+              const sel = selectClientCertificate(stack, storeEvidence, bare.policy, { tlsVersion: bare.conversation.tlsVersion ?? "1.2", now, ...(o.alias ? { alias: o.alias } : {}) });
+              const entry = sel.chosen ? keyStores.flatMap((s) => s.store.entries).find((e) => e.alias === sel.chosen!.alias && e.privateKey) : undefined;
+              if (entry && !sel.empty) {
+                try {
+                  probed = await probe({ ...base, credential: { chain: sel.sentChain, privateKey: entry.privateKey! } });
+                  probed.policy = { ...probed.policy, required: bare.accepted === false };
+                } catch (e) {
+                  if (!isMtlsDoctorError(e, "MTLSD_ERR_BAD_KEY")) throw e;
+                }
+              }
+            }
+          } catch (e) {
+            if (!isMtlsDoctorError(e) || e.exitCode === ExitCode.BAD_INPUT) throw e;
+            missing.push({ piece: "probe", reason: e.message });
+          }
+        }
+
+        // Diagnosis over everything gathered.
+        let evidence: Evidence | undefined;
+        let diagnosis: GatherInput["diagnosis"];
+        if (probed || capture || storeEvidence.length) {
+          evidence = {
+            now,
+            stores: storeEvidence,
+            conversations: capture?.conversations ?? [],
+            ...(probed ? { probe: probed } : {}),
+            ...(probed ? { policy: probed.policy } : capture?.policy ? { policy: capture.policy } : {}),
+            ...(clientStack ? { clientStack } : {}),
+          };
+          diagnosis = diagnose(evidence, o.alias ? { alias: o.alias } : {});
+        }
+
+        const openssl = await opensslVersion();
+        const versions: Record<string, string> = {
+          "mtls-doctor": VERSION,
+          node: process.version,
+          "openssl (linked into node)": process.versions.openssl ?? "unknown",
+          ...(openssl ? { "openssl (command line)": openssl } : {}),
+          platform: `${process.platform} ${process.arch}`,
+        };
+        const request: GatherInput["request"] = {
+          ...(o.connect ? { connect: o.connect } : {}),
+          ...(o.servername ? { servername: o.servername } : {}),
+          ...(o.tlsVersion ? { tlsVersion: o.tlsVersion } : {}),
+          ...(o.keystore ? { keystore: o.keystore } : {}),
+          ...(o.alias ? { alias: o.alias } : {}),
+          ...(o.truststore ? { truststore: o.truststore } : {}),
+          ...(o.capture ? { capture: o.capture } : {}),
+          ...(o.keylog ? { keylog: o.keylog } : {}),
+          ...(clientStack ? { client: clientStack } : {}),
+          redact: o.redact === true,
+        };
+        if (!o.connect) missing.push({ piece: "probe", reason: "no --connect given" });
+        if (!o.capture) missing.push({ piece: "capture summary", reason: "no --capture given" });
+        if (!o.keystore) missing.push({ piece: "keystore listing", reason: "no --keystore given" });
+
+        const files = buildBundle(
+          { now, versions, request, stores, ...(probed ? { probe: probed } : {}), ...(capture ? { capture } : {}), ...(evidence ? { evidence } : {}), ...(diagnosis ? { diagnosis } : {}), missing },
+          { redact: o.redact === true },
+        );
+        const where = await writeBundle(files, out, now);
+        process.stdout.write(`wrote ${where}${o.redact ? " (redacted)" : ""}:\n${files.map((f) => `  ${f.path}`).join("\n")}\n`);
+        return ExitCode.OK;
+      }),
+    );
+}

@@ -1,0 +1,251 @@
+/**
+ * The support bundle of `mtls-doctor gather`: the playbook's "must-gather" list as files.
+ *
+ * What goes in: the keystore/truststore certInfo listing (never a private key, never a password), the probe result,
+ * the capture summary, the diagnosis (JSON, Markdown, HTML), tool and runtime versions, what was asked for, and a
+ * README of what is inside. With `redact`, host names/addresses and every DN attribute value are replaced by stable
+ * placeholders (see ./redact.ts), the same in every file; DER hex of names is dropped.
+ *
+ * Pure: builds the file list from what the caller gathered; writing it (folder or .tar.gz) is the CLI's job.
+ */
+import { basename } from "node:path";
+import type { Diagnosis } from "../diagnose/types.js";
+import type { Conversation, Evidence, ProbeEvidence, ServerPolicy, StoreEvidence } from "../evidence/model.js";
+import type { EntryChecks } from "../pki/types.js";
+import { namesOf } from "./chainPanel.js";
+import { isoTime } from "./format.js";
+import { renderHtml } from "./html/page.js";
+import { renderJson } from "./json.js";
+import { renderMarkdown } from "./markdown.js";
+import { Redactor } from "./redact.js";
+import { renderProbeText } from "./text/probe.js";
+import { buildReportView, type ReportView } from "./view.js";
+
+/** Everything `gather` collected. Each piece optional; `missing` says what could not be gathered and why. */
+export interface GatherInput {
+  /** When the bundle was made, ms since epoch (also the time certificates are judged at). */
+  now: number;
+  /** Tool and runtime versions ("mtls-doctor", "node", "openssl (node)", "platform", ...). */
+  versions: Record<string, string>;
+  /** What was asked for (the options, WITHOUT passwords; keys naming a password are dropped anyway). */
+  request: Record<string, string | number | boolean>;
+  stores: (StoreEvidence & { checks?: Record<string, EntryChecks> })[];
+  probe?: ProbeEvidence;
+  capture?: { file: string; keylog?: string; conversations: Conversation[]; policy?: ServerPolicy };
+  evidence?: Evidence;
+  diagnosis?: Diagnosis;
+  missing: { piece: string; reason: string }[];
+}
+
+export interface BundleFile {
+  /** Relative path inside the bundle. */
+  path: string;
+  content: string;
+  /** One line for the README. */
+  description: string;
+}
+
+export interface BundleOptions {
+  redact: boolean;
+}
+
+/** Builds the bundle's files. Never includes key material or passwords: only certInfo records and report views. */
+export function buildBundle(input: GatherInput, opts: BundleOptions): BundleFile[] {
+  const r = new Redactor();
+  if (opts.redact) register(r, input);
+  const red = <T>(x: T): T => (opts.redact ? dropDerHex(r.deep(x)) : x);
+  const path = (p: string): string => (opts.redact ? r.apply(basename(p)) : p);
+  const files: BundleFile[] = [];
+
+  files.push({
+    path: "versions.json",
+    content: JSON.stringify(input.versions, null, 2) + "\n",
+    description: "mtls-doctor, Node.js, OpenSSL (as linked into Node) and platform versions",
+  });
+  const request = Object.fromEntries(
+    Object.entries(input.request)
+      .filter(([k]) => !/pass|secret|key-?password/i.test(k))
+      .map(([k, v]) => [k, typeof v === "string" && /keystore|truststore|capture|keylog|log|cert|key/i.test(k) ? path(v) : v]),
+  );
+  files.push({
+    path: "request.json",
+    content: JSON.stringify(red(request), null, 2) + "\n",
+    description: "what was gathered from (options given; passwords are never recorded)",
+  });
+
+  if (input.stores.length) {
+    const listing = input.stores.map((s) => ({
+      file: path(s.store.file),
+      role: s.role,
+      ...(s.alias ? { alias: s.alias } : {}),
+      format: s.store.format,
+      ...(s.store.formatDetail ? { formatDetail: s.store.formatDetail } : {}),
+      entries: s.store.entries.map((e) => ({
+        alias: e.alias,
+        kind: e.kind,
+        hasPrivateKey: e.privateKey !== undefined,
+        certInfo: e.chain.map((c) => c.info(input.now)),
+        ...(s.checks?.[e.alias] ? { checks: s.checks[e.alias] } : {}),
+      })),
+    }));
+    files.push({
+      path: "keystore-certinfo.json",
+      content: JSON.stringify(red(listing), null, 2) + "\n",
+      description: "every alias of each store with its chain as certInfo records (like Apigee's \"Get cert\" API); no private keys",
+    });
+  }
+
+  if (input.probe) {
+    const v = red(fileView(buildReportView({ kind: "probe", probe: input.probe }, { now: input.now }), path));
+    files.push({ path: "probe.json", content: renderJson(v), description: "the probe result (schemas/probe.schema.json)" });
+    files.push({
+      path: "probe.txt",
+      content: opts.redact ? r.apply(renderProbeText(input.probe)) : renderProbeText(input.probe),
+      description: "the probe result as `mtls-doctor probe` prints it",
+    });
+  }
+
+  if (input.capture) {
+    const c = input.capture;
+    const v = red(
+      fileView(
+        buildReportView(
+          { kind: "analyze", source: { file: c.file, ...(c.keylog ? { keylog: c.keylog } : {}) }, conversations: c.conversations, ...(c.policy ? { policy: c.policy } : {}) },
+          { now: input.now },
+        ),
+        path,
+      ),
+    );
+    files.push({ path: "capture-summary.json", content: renderJson(v), description: "the TLS conversations found in the capture (schemas/analyze.schema.json)" });
+    files.push({ path: "capture-summary.md", content: renderMarkdown(v), description: "the same, as Markdown" });
+  }
+
+  if (input.evidence && input.diagnosis) {
+    const v = red(fileView(buildReportView({ kind: "diagnose", evidence: input.evidence, diagnosis: input.diagnosis }, { now: input.now }), path));
+    files.push({ path: "diagnosis.json", content: renderJson(v), description: "findings with evidence and fixes (schemas/diagnose.schema.json)" });
+    files.push({ path: "diagnosis.md", content: renderMarkdown(v), description: "a compact summary to paste into a ticket" });
+    files.push({ path: "report.html", content: renderHtml(v), description: "the full report with the handshake ladder; opens offline in any browser" });
+  }
+
+  files.unshift({ path: "README.md", content: readme(input, files, opts, path, r), description: "this file" });
+  return files;
+}
+
+/** File paths inside views become what {@link buildBundle} shows for them (basename when redacting). */
+function fileView(v: ReportView, path: (p: string) => string): ReportView {
+  return {
+    ...v,
+    ...(v.sourceFile ? { sourceFile: path(v.sourceFile), title: v.title.replace(v.sourceFile, path(v.sourceFile)) } : {}),
+    stores: v.stores.map((s) => ({ ...s, file: path(s.file) })),
+    ...(v.chainPanel?.storeFile ? { chainPanel: { ...v.chainPanel, storeFile: path(v.chainPanel.storeFile) } } : {}),
+  };
+}
+
+function dropDerHex<T>(x: T): T {
+  if (Array.isArray(x)) return x.map(dropDerHex) as T;
+  if (x && typeof x === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = k === "derHex" && typeof v === "string" ? "" : dropDerHex(v);
+    return out as T;
+  }
+  return x;
+}
+
+function registerConversation(r: Redactor, c: Conversation): void {
+  r.addHost(c.server.host);
+  r.addHost(c.client.host);
+  r.addHost(c.sni);
+  for (const m of c.messages) {
+    if (m.body?.type === "ClientHello") r.addHost(m.body.serverName);
+    if (m.body?.type === "Certificate") {
+      for (const e of m.body.entries) {
+        const n = namesOf(e.certData);
+        if (n) {
+          r.addName(n.subjectDer);
+          r.addName(n.issuerDer);
+        }
+      }
+    }
+    if (m.body?.type === "CertificateRequest") for (const d of m.body.certificateAuthorities) r.addName(d);
+  }
+}
+
+function registerPolicy(r: Redactor, p: ServerPolicy | undefined): void {
+  for (const ca of p?.acceptableCAs ?? []) r.addName(ca.der);
+}
+
+/** Registers every host and DN value the bundle could print: hosts first, so a host that is also a CN reads host-N. */
+function register(r: Redactor, input: GatherInput): void {
+  const convs: Conversation[] = [];
+  const probes = [input.probe, input.evidence?.probe].filter((p): p is ProbeEvidence => p !== undefined);
+  for (const p of probes) {
+    r.addHost(p.target.host);
+    r.addHost(p.servername);
+    convs.push(p.conversation);
+    if (p.withoutCertificate) convs.push(p.withoutCertificate.conversation);
+  }
+  convs.push(...(input.capture?.conversations ?? []), ...(input.evidence?.conversations ?? []));
+  for (const c of convs) {
+    r.addHost(c.server.host);
+    r.addHost(c.client.host);
+    r.addHost(c.sni);
+  }
+  const stores = [...input.stores, ...(input.evidence?.stores ?? [])];
+  for (const s of stores) for (const e of s.store.entries) for (const c of e.chain) for (const san of c.info(input.now).subjectAlternativeNames) r.addSan(san);
+  for (const p of probes) for (const c of [...p.serverCertificates, ...(p.clientCertificateSent ?? [])]) for (const san of c.subjectAlternativeNames) r.addSan(san);
+  // then DN values
+  for (const s of stores) {
+    for (const e of s.store.entries) {
+      for (const c of e.chain) {
+        r.addName(c.subjectDer);
+        r.addName(c.issuerDer);
+      }
+    }
+  }
+  for (const c of convs) registerConversation(r, c);
+  for (const p of probes) registerPolicy(r, p.policy);
+  registerPolicy(r, input.capture?.policy);
+  registerPolicy(r, input.evidence?.policy);
+  for (const f of input.diagnosis?.findings ?? []) {
+    for (const e of f.evidence) if (e.kind === "dn" && e.derHex) r.addName(Buffer.from(e.derHex, "hex"));
+  }
+}
+
+function readme(input: GatherInput, files: BundleFile[], opts: BundleOptions, path: (p: string) => string, r: Redactor): string {
+  const t = (s: string) => (opts.redact ? r.apply(s) : s);
+  const lines = [
+    "# mtls-doctor support bundle",
+    "",
+    `Gathered ${isoTime(input.now)} by mtls-doctor ${input.versions["mtls-doctor"] ?? ""}.`.replace(/ \.$/, "."),
+    "",
+  ];
+  const target = input.probe?.target ?? input.evidence?.probe?.target;
+  if (target) lines.push(`Target: \`${t(target.host)}:${target.port}\``);
+  for (const s of input.stores) lines.push(`Store: \`${path(s.store.file)}\` (${s.role}${s.alias ? `, alias ${t(s.alias)}` : ""})`);
+  if (input.capture) lines.push(`Capture: \`${path(input.capture.file)}\``);
+  if (input.diagnosis) lines.push(`Verdict: **${input.diagnosis.verdict}**${input.diagnosis.findings[0] ? ` — ${t(input.diagnosis.findings[0].title)}` : ""}`);
+  lines.push("", "## What is inside", "", "| file | what |", "|---|---|");
+  for (const f of [{ path: "README.md", description: "this file" }, ...files]) lines.push(`| \`${f.path}\` | ${f.description.replace(/\|/g, "\\|")} |`);
+  if (input.missing.length) {
+    lines.push("", "## Not gathered", "");
+    for (const m of input.missing) lines.push(`- ${m.piece}: ${t(m.reason)}`);
+  }
+  lines.push(
+    "",
+    "## What is never inside",
+    "",
+    "No private key and no password: stores are listed as certInfo records (subject, issuer, validity, key type and",
+    "size, fingerprints); the private key only shows as `hasPrivateKey: true`. Passwords are not recorded anywhere.",
+  );
+  if (opts.redact) {
+    lines.push(
+      "",
+      "## Redaction",
+      "",
+      "Host names and addresses read `host-1`, `host-2`, …; every value inside a distinguished name reads `<dn-1>`,",
+      "`<dn-2>`, … (for example `CN=<dn-1>, O=<dn-2>`). The same value has the same placeholder in every file of this",
+      "bundle, so chains and CA lists can still be compared. DER hex of names is left out. The mapping is not stored.",
+    );
+  }
+  return lines.join("\n") + "\n";
+}
