@@ -6,7 +6,7 @@
 import { compareNames } from "../../pki/dn.js";
 import type { Certificate } from "../../pki/types.js";
 import { causesForAlert } from "../alerts.js";
-import type { Finding } from "../types.js";
+import type { Finding, FindingId } from "../types.js";
 import type { Rule, RuleContext } from "./context.js";
 import { knownMissingIntermediate } from "./policy.js";
 import { closedWithoutAlertSeen } from "./transcript.js";
@@ -35,10 +35,14 @@ function rejectedForPath(ctx: RuleContext): boolean {
   return closedWithoutAlertSeen(conv) && (ctx.serverStack === "node" || ctx.serverStack === "unknown");
 }
 
+const OTHER_CAUSES: FindingId[] = ["client-cert-expired", "client-cert-not-yet-valid", "intermediate-expired", "eku-missing-client-auth", "key-usage-missing-digital-signature", "key-mismatch", "signature-algorithm-mismatch"];
+
 export const pathRule: Rule = {
   ids: ["missing-intermediate", "server-truststore-missing-issuer"],
-  run(ctx) {
+  run(ctx, prior) {
     const out: Finding[] = [];
+    // A rejection already explained by the credential itself (validity, usages, key) says nothing about the path.
+    const otherCause = prior.some((f) => f.severity === "error" && OTHER_CAUSES.includes(f.id));
     const anchors = ctx.truststore ? ctx.truststore.entries.flatMap((e) => e.chain) : undefined;
     const caNames = ctx.policy?.acceptableCAs.map((a) => a.der) ?? [];
     for (const { alias, chain, sent } of candidates(ctx)) {
@@ -51,7 +55,7 @@ export const pathRule: Rule = {
         ? ctx.knownCertificates.find((k) => !k.selfIssued && same(k.subjectDer, top.issuerDer) && anchors.some((a) => same(k.issuerDer, a.subjectDer)))
         : knownMissingIntermediate(ctx, chain, caNames);
       const topIssuerListed = !top.selfIssued && caNames.some((n) => same(top.issuerDer, n));
-      const rejected = sent && rejectedForPath(ctx);
+      const rejected = sent && !otherCause && rejectedForPath(ctx);
       if (missing || (!anchors && rejected && topIssuerListed)) {
         out.push({
           id: "missing-intermediate",
