@@ -29,6 +29,8 @@ const HOSTPORT = String.raw`(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1
 export class GatewayLogParser {
   private lastException: LogEvent | undefined;
   private lastExceptionLine = 0;
+  /** Time, message id and thread of the last line that started a record. */
+  private context: { time: number; messageId?: string; thread?: string } | undefined;
 
   /** Reads line `no` (1-based); returns the events it gave (none for most lines). */
   line(text: string, no: number): LogEvent[] {
@@ -56,9 +58,14 @@ export class GatewayLogParser {
   }
 
   private record(t: string, no: number): LogEvent | undefined {
-    const time = parseLogTime(t.slice(0, 40));
-    const messageId = /\bmessageid:(\S+)/.exec(t)?.[1];
-    const thread = /\bmessageid:\S+\s+(\S+)\s+(?:ERROR|WARN|INFO|DEBUG|TRACE)\b/.exec(t)?.[1] ?? /\[([^\]\s]+)\]\s+(?:ERROR|WARN|INFO|DEBUG|TRACE)\b/.exec(t)?.[1];
+    let time = parseLogTime(t.slice(0, 40));
+    let messageId = /\bmessageid:(\S+)/.exec(t)?.[1];
+    let thread = /\bmessageid:\S+\s+(\S+)\s+(?:ERROR|WARN|INFO|DEBUG|TRACE)\b/.exec(t)?.[1] ?? /\[([^\]\s]+)\]\s+(?:ERROR|WARN|INFO|DEBUG|TRACE)\b/.exec(t)?.[1];
+    if (time !== undefined) this.context = { time, ...(messageId ? { messageId } : {}), ...(thread ? { thread } : {}) };
+    else if (this.context) {
+      // A continuation line (the exception under a record's header line) belongs to that record.
+      ({ time, messageId, thread } = this.context);
+    }
     const remoteM = new RegExp(String.raw`Remote host:\s*` + HOSTPORT).exec(t);
     const localM = new RegExp(String.raw`\[C:\s*` + HOSTPORT).exec(t);
     const remote = remoteM ? endpoint(remoteM[1]!, remoteM[2]!) : undefined;
