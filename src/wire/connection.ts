@@ -469,7 +469,7 @@ export class ConnectionDecoder {
         streamOffset: j.streamOffset,
         endStreamOffset: j.endStreamOffset,
         raw: j.raw,
-        body: { type: "Undecodable", error: `${name}: ${e.message}` },
+        body: { type: "Undecodable", error: e.message.startsWith(name) ? e.message : `${name}: ${e.message}` },
       });
       return;
     }
