@@ -1,0 +1,155 @@
+/**
+ * `mtls-doctor gather` end to end against a real failing server (node dist/cli/main.js, built by `npm test`'s tsc):
+ * openssl s_server -Verify 1 -verify_return_error -CAfile rootA (TLS 1.2), client keystore (PKCS#12) from Root B.
+ * The archive is opened with the real `tar`; the bundle must hold no byte of the private key and not the password.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { createPrivateKey } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeLabPki, type LabPki } from "../helpers/labPki.js";
+import { startOpensslServer, type Peer } from "../helpers/peers.js";
+import { expectValidReport } from "../helpers/reportSchema.js";
+import { Redactor } from "../../src/report/redact.js";
+import { tar } from "../../src/report/tar.js";
+
+const MAIN = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+const PASSWORD = "gather-Pa55-word!";
+let lab: LabPki;
+let server: Peer;
+let p12: string;
+let dir: string;
+
+beforeAll(async () => {
+  lab = await makeLabPki();
+  dir = mkdtempSync(join(tmpdir(), "mtlsd-gather-"));
+  [server, p12] = await Promise.all([
+    startOpensslServer({ cert: lab.cert("server"), key: lab.key("server"), caFile: lab.cert("rootA"), mode: "Verify", verifyReturnError: true, tls: "1.2" }),
+    lab.toPkcs12("client-rootB", { password: PASSWORD, alias: "client" }),
+  ]);
+});
+afterAll(async () => {
+  await server?.stop();
+  await lab?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function gather(args: string[]) {
+  return spawnSync("node", [MAIN, "gather", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+}
+
+function filesUnder(root: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const e of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.set(join(e.parentPath, e.name).slice(root.length + 1), readFileSync(join(e.parentPath, e.name)));
+  }
+  return out;
+}
+
+/** Every byte form of the private key and the password a bundle must not contain. */
+function secrets(): { name: string; bytes: Buffer }[] {
+  const pem = readFileSync(lab.key("client-rootB"), "utf8");
+  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
+  const b64 = der.toString("base64");
+  const pemLines = pem.split("\n").filter((l) => l && !l.startsWith("-----"));
+  return [
+    { name: "key DER", bytes: der },
+    { name: "key DER hex", bytes: Buffer.from(der.toString("hex")) },
+    { name: "key base64", bytes: Buffer.from(b64) },
+    ...pemLines.map((l, i) => ({ name: `key PEM line ${i}`, bytes: Buffer.from(l) })),
+    { name: "private scalar", bytes: Buffer.from(createPrivateKey(pem).export({ format: "jwk" }).d!, "base64url") },
+    { name: "private scalar hex", bytes: Buffer.from(Buffer.from(createPrivateKey(pem).export({ format: "jwk" }).d!, "base64url").toString("hex")) },
+    { name: "PKCS#12 file", bytes: readFileSync(p12).subarray(0, 64) },
+    { name: "password", bytes: Buffer.from(PASSWORD) },
+  ];
+}
+
+describe("mtls-doctor gather", () => {
+  it("writes a .tar.gz that the real tar opens, with the playbook's must-gather pieces, and no key or password", () => {
+    const out = join(dir, "bundle.tar.gz");
+    const r = gather(["--connect", `127.0.0.1:${server.port}`, "--keystore", p12, "--password", PASSWORD, "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const listing = execFileSync("tar", ["-tzf", out], { encoding: "utf8" }).trim().split("\n").sort();
+    expect(listing).toEqual(
+      ["bundle/", "bundle/README.md", "bundle/diagnosis.json", "bundle/diagnosis.md", "bundle/keystore-certinfo.json", "bundle/probe.json", "bundle/probe.txt", "bundle/report.html", "bundle/request.json", "bundle/versions.json"].sort(),
+    );
+    const x = join(dir, "x");
+    execFileSync("mkdir", ["-p", x]);
+    execFileSync("tar", ["-xzf", out, "-C", x]);
+    const files = filesUnder(join(x, "bundle"));
+    expectValidReport(files.get("diagnosis.json")!.toString());
+    expectValidReport(files.get("probe.json")!.toString());
+    const diag = JSON.parse(files.get("diagnosis.json")!.toString()) as { verdict: string; findings: { id: string }[] };
+    expect(diag.verdict).toBe("problem");
+    const certinfo = JSON.parse(files.get("keystore-certinfo.json")!.toString()) as { entries: { alias: string; hasPrivateKey: boolean; certInfo: { subject: string }[] }[] }[];
+    expect(certinfo[0]!.entries[0]!.hasPrivateKey).toBe(true);
+    expect(certinfo[0]!.entries[0]!.certInfo[0]!.subject).toBe("CN=client-rootB, O=mtls-doctor lab");
+    const readme = files.get("README.md")!.toString();
+    expect(readme).toContain("| `report.html` |");
+    expect(readme).toMatch(/capture summary: no --capture given/);
+    const versions = JSON.parse(files.get("versions.json")!.toString()) as Record<string, string>;
+    expect(versions.node).toBe(process.version);
+    for (const [name, body] of files) for (const s of secrets()) expect(body.includes(s.bytes), `${name} contains ${s.name}`).toBe(false);
+    expect(files.get("request.json")!.toString()).not.toMatch(/password/i);
+  });
+
+  it("--redact replaces host names and DN values with the same placeholders in every file", () => {
+    const out = join(dir, "redacted");
+    const r = gather(["--connect", `127.0.0.1:${server.port}`, "--keystore", p12, "--password", PASSWORD, "--out", out, "--redact"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const files = filesUnder(out);
+    expect([...files.keys()].sort()).toContain("report.html");
+    const leaked = ["127.0.0.1", "localhost", "Lab Root A", "Lab Root B", "client-rootB", "mtls-doctor lab", "Lab Server CA", p12];
+    for (const [name, body] of files) {
+      const text = body.toString();
+      for (const v of leaked) expect(text.includes(v), `${name} contains ${v}`).toBe(false);
+      for (const s of secrets()) expect(body.includes(s.bytes), `${name} contains ${s.name}`).toBe(false);
+    }
+    for (const f of ["diagnosis.json", "probe.json"]) expectValidReport(files.get(f)!.toString());
+    // the client's issuer reads the same in the store listing, the diagnosis and the HTML report
+    const certinfo = JSON.parse(files.get("keystore-certinfo.json")!.toString()) as { entries: { certInfo: { issuer: string; subject: string }[] }[] }[];
+    const issuer = certinfo[0]!.entries[0]!.certInfo[0]!.issuer;
+    expect(issuer).toMatch(/^CN=<dn-\d+>, O=<dn-\d+>$/);
+    expect(files.get("diagnosis.json")!.toString()).toContain(issuer);
+    expect(files.get("report.html")!.toString()).toContain(issuer.replace(/</g, "&lt;").replace(/>/g, "&gt;"));
+    expect(files.get("probe.txt")!.toString()).toMatch(/host-1/);
+  });
+
+  it("refuses bad input before writing anything, with one line and exit 2", () => {
+    const out = join(dir, "never.tar.gz");
+    const r = gather(["--keystore", p12, "--password", "wrong-password", "--out", out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).not.toContain("wrong-password");
+    expect(() => readFileSync(out)).toThrow();
+    const none = gather(["--out", out]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/nothing to gather/);
+  });
+});
+
+describe("Redactor and tar", () => {
+  it("keeps placeholders stable and never rewrites one", () => {
+    const r = new Redactor();
+    r.addHost("gw.example.com");
+    r.addDnValue("Acme, Inc");
+    r.addDnValue("host-1");
+    expect(r.apply('CN=gw.example.com, O="Acme, Inc" O=Acme\\, Inc')).toBe('CN=host-1, O="<dn-1>" O=<dn-1>');
+    expect(r.apply("host-1")).toBe("<dn-2>");
+    expect(r.apply("gw.example.community")).toBe("gw.example.community");
+  });
+
+  it("writes archives the real tar reads, long names included", () => {
+    const long = `${"d".repeat(120)}/${"f".repeat(90)}.txt`;
+    const file = join(dir, "t.tar");
+    execFileSync("sh", ["-c", `cat > ${file}`], { input: tar([{ path: "a/", mtime: 0 }, { path: "a/x.txt", content: Buffer.from("hello\n"), mtime: 1_700_000_000_000 }, { path: long, content: Buffer.alloc(1000, 65), mtime: 0 }]) });
+    expect(execFileSync("tar", ["-tvf", file], { encoding: "utf8" })).toMatch(/a\/x\.txt/);
+    expect(execFileSync("tar", ["-tf", file], { encoding: "utf8" }).trim().split("\n")).toEqual(["a/", "a/x.txt", long]);
+    expect(execFileSync("tar", ["-xOf", file, "a/x.txt"], { encoding: "utf8" })).toBe("hello\n");
+  });
+});
