@@ -596,6 +596,13 @@ export class JsseLogParser {
         s.jdk8SidePending = false;
       }
     }
+    if (s && /^Warning: no suitable certificate found/.test(t)) {
+      // JDK 8's "No X.509 cert selected": the key manager found nothing matching the CertificateRequest.
+      this.event(s, { kind: "certificate-not-selected", line: no, text: clip(t), thread });
+      return true;
+    }
+    const sni = /^Extension server_name, server_name: \[type=host_name \(0\), value=([^\s,\]]+)/.exec(t);
+    if (sni && s) s.sni = sni[1]!;
     const cipher = /^Cipher Suite:\s*(\S+)/.exec(t);
     if (cipher && s) s.cipher = cipher[1]!;
 

@@ -31,7 +31,7 @@ interface PhraseRule {
  * then the specific JSSE failures, then the transport symptoms.
  */
 const PHRASES: readonly PhraseRule[] = [
-  { kind: "certificate-not-selected", re: /No X\.509 cert selected for/ },
+  { kind: "certificate-not-selected", re: /No X\.509 cert selected for|no suitable certificate found - continuing without client authentication/ },
   { kind: "empty-certificate-sent", re: /use empty Certificate message instead/ },
   { kind: "no-authentication-scheme", re: /No available (?:client )?authentication scheme/ },
   { kind: "invalid-certificate-authorities", re: /Invalid certificate_authorities extension/ },
