@@ -18,6 +18,7 @@ import type { Direction } from "../wire/types.js";
 import type { Conversation, Gap } from "../evidence/model.js";
 import { buildConversation, type ConnectionEnd } from "../evidence/conversation.js";
 import type { ConnectionInfo, EndReason, StreamHandler } from "./reassembly.js";
+import { copyBytes } from "./packet.js";
 
 const CT_APPDATA = 23;
 /** Protected (application_data) records per direction handed to the decoder after both Finished messages were seen. */
@@ -164,7 +165,7 @@ export class TlsStreamHandler implements StreamHandler {
     const dec = this.decoder;
     if (!dec || to <= from) return;
     // Copy: the reader reuses its buffer and decoded messages keep views into what they were given.
-    const out = dec.push(dir, buf.slice(from, to), { frame, time });
+    const out = dec.push(dir, copyBytes(buf, from, to), { frame, time });
     if (out.length > 0) {
       this.sawTls = true;
       for (let i = 0; i < out.length; i++) this.decoded.push(out[i]!);

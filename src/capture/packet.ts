@@ -50,3 +50,11 @@ export interface CaptureSummary {
 export function newRawPacket(): RawPacket {
   return { frame: 0, time: 0, linkType: 0, buf: new Uint8Array(0), off: 0, capLen: 0, origLen: 0 };
 }
+
+/**
+ * A real copy of `b[from, to)`. (Node's `Buffer#slice` returns a view, so `b.slice` would keep pointing into the
+ * reader's reused chunk when `b` is a Buffer.)
+ */
+export function copyBytes(b: Uint8Array, from: number, to: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(b, from, to);
+}

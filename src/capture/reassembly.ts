@@ -13,7 +13,7 @@
  */
 import type { Direction } from "../wire/types.js";
 import type { Endpoint } from "../evidence/model.js";
-import type { RawPacket } from "./packet.js";
+import { copyBytes, type RawPacket } from "./packet.js";
 import { ipOffset, isSupportedLinkType, linkTypeName, type LinkResult } from "./linktype.js";
 import { decodeIp, formatAddress, IPPROTO_TCP, newIpResult } from "./ip.js";
 import { decodeTcp, newTcpResult, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from "./tcp.js";
@@ -138,7 +138,7 @@ export class HalfStream {
   }
 
   private hold(seq: number, buf: Uint8Array, off: number, capLen: number, wireLen: number, frame: number, time: number): void {
-    const p: Pending = { seq, data: buf.slice(off, off + capLen), wireLen, frame, time };
+    const p: Pending = { seq, data: copyBytes(buf, off, off + capLen), wireLen, frame, time };
     // Insert sorted by sequence number (usually at the end).
     let i = this.pending.length;
     while (i > 0 && seqDiff(this.pending[i - 1]!.seq, seq) > 0) i--;
@@ -371,8 +371,8 @@ export class TcpReassembler {
           rolesFrom = "ports";
         }
       }
-      const src = b.slice(srcOff, srcOff + alen);
-      const dst = b.slice(dstOff, dstOff + alen);
+      const src = copyBytes(b, srcOff, srcOff + alen);
+      const dst = copyBytes(b, dstOff, dstOff + alen);
       conn = srcIsClient
         ? new Connection(key, src, tcp.srcPort, dst, tcp.dstPort)
         : new Connection(key, dst, tcp.dstPort, src, tcp.srcPort);
