@@ -11,14 +11,13 @@
  */
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { selectClientCertificate } from "../../diagnose/clients/index.js";
 import type { JavaKeyManager } from "../../diagnose/clients/types.js";
-import { diagnose } from "../../diagnose/engine.js";
-import { ExitCode, isMtlsDoctorError, MtlsDoctorError } from "../../errors.js";
-import type { ClientStack, Evidence, ProbeEvidence, ServerStack, StoreEvidence } from "../../evidence/model.js";
+import { diagnose, type DiagnosisDetail } from "../../diagnose/engine.js";
+import { diagnoseLive } from "../../diagnose/live.js";
+import { ExitCode, MtlsDoctorError } from "../../errors.js";
+import type { ClientStack, Evidence, ServerStack, StoreEvidence } from "../../evidence/model.js";
 import { loadKeystore } from "../../pki/store.js";
 import { credentialFromFiles } from "../../probe/credential.js";
-import { probe } from "../../probe/probe.js";
 import { diagnoseToJson } from "../../report/json/diagnose.js";
 import { renderDiagnoseText } from "../../report/text/diagnose.js";
 import { action } from "../run.js";
@@ -108,33 +107,28 @@ export function register(program: Command): void {
         }
         if (!o.connect && stores.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "nothing to diagnose: give --connect host:port and/or --keystore (or --cert/--key) and --truststore");
         const now = Date.now();
-        const evidence: Evidence = { now, stores, conversations: [], ...(clientStack ? { clientStack } : {}), ...(serverStack ? { serverStack } : {}) };
+        let evidence: Evidence = { now, stores, conversations: [], ...(clientStack ? { clientStack } : {}), ...(serverStack ? { serverStack } : {}) };
+        let d: DiagnosisDetail;
         if (o.connect) {
           const { host, port } = parseTarget(o.connect);
-          const base = { host, port, timeoutMs, checkRequired: false, ...(tlsVersion ? { tlsVersion } : {}), ...(o.servername ? { servername: o.servername } : {}) };
-          // 1. Read the CertificateRequest without offering anything (also: is a certificate required?).
-          const bare = await probe(base);
-          let result: ProbeEvidence = bare;
-          const hasKeys = stores.some((s) => s.role === "client-keystore");
-          if (hasKeys && bare.policy.requested) {
-            const stack = clientStack ?? (stores.some((s) => s.role === "client-keystore" && (s.store.format === "pkcs12" || s.store.format === "jks")) ? "java" : "openssl");
-            const sel = selectClientCertificate(stack, stores, bare.policy, { tlsVersion: bare.conversation.tlsVersion ?? "1.2", now, ...(keyManager ? { keyManager } : {}), ...(o.alias ? { alias: o.alias } : {}) });
-            const entry = sel.chosen ? stores.flatMap((s) => s.store.entries).find((e) => e.alias === sel.chosen!.alias && e.privateKey) : undefined;
-            // 2. Offer exactly what the model says this client sends.
-            if (entry && !sel.empty) {
-              try {
-                result = await probe({ ...base, credential: { chain: sel.sentChain, privateKey: entry.privateKey! } });
-                result.policy = { ...result.policy, required: bare.accepted === false };
-              } catch (e) {
-                // Node refuses a key that does not match its certificate before connecting; keep the bare run.
-                if (!isMtlsDoctorError(e, "MTLSD_ERR_BAD_KEY")) throw e;
-              }
-            }
-          }
-          evidence.probe = result;
-          evidence.policy = result.policy;
+          const live = await diagnoseLive({
+            host,
+            port,
+            stores,
+            now,
+            timeoutMs,
+            ...(clientStack ? { clientStack } : {}),
+            ...(serverStack ? { serverStack } : {}),
+            ...(keyManager ? { keyManager } : {}),
+            ...(o.alias ? { alias: o.alias } : {}),
+            ...(tlsVersion ? { tlsVersion } : {}),
+            ...(o.servername ? { servername: o.servername } : {}),
+          });
+          evidence = live.evidence;
+          d = live.diagnosis;
+        } else {
+          d = diagnose(evidence, { ...(keyManager ? { keyManager } : {}), ...(o.alias ? { alias: o.alias } : {}) });
         }
-        const d = diagnose(evidence, { ...(keyManager ? { keyManager } : {}), ...(o.alias ? { alias: o.alias } : {}) });
         if (o.json) process.stdout.write(JSON.stringify(diagnoseToJson(d, evidence), null, 2) + "\n");
         else process.stdout.write(renderDiagnoseText(d, evidence));
         return d.verdict === "problem" ? ExitCode.PROBLEM : ExitCode.OK;

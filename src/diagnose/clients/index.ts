@@ -30,3 +30,8 @@ const MODELS: Record<ClientStack, SelectFn> = {
 export function selectClientCertificate(stack: ClientStack, stores: StoreEvidence[], policy: ServerPolicy, ctx: SelectionContext): ClientSelection {
   return MODELS[stack](stores, policy, ctx);
 }
+
+/** The client stack to model when the user did not say: Java for JKS/PKCS#12 keystores, OpenSSL otherwise (PEM). */
+export function defaultClientStack(stores: StoreEvidence[]): ClientStack {
+  return stores.some((s) => s.role === "client-keystore" && (s.store.format === "pkcs12" || s.store.format === "jks")) ? "java" : "openssl";
+}

@@ -7,7 +7,7 @@ import type { Conversation, ClientStack, Evidence, ServerPolicy, ServerStack, Tr
 import { parseCertificate } from "../../pki/certificate.js";
 import type { Certificate, LoadedStore, StoreEntry } from "../../pki/types.js";
 import type { CertificateMsg } from "../../wire/types.js";
-import { selectClientCertificate } from "../clients/index.js";
+import { defaultClientStack, selectClientCertificate } from "../clients/index.js";
 import { keyEntries } from "../clients/common.js";
 import type { ClientSelection, JavaKeyManager } from "../clients/types.js";
 import type { Finding, FindingId } from "../types.js";
@@ -85,8 +85,7 @@ export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyMan
   const tlsVersion = conversation?.tlsVersion === "1.3" ? "1.3" : "1.2";
   const keystores = evidence.stores.filter((s) => s.role === "client-keystore");
   const alias = opts.alias ?? keystores.find((s) => s.alias)?.alias;
-  const defaultStack: ClientStack = keystores.some((s) => s.store.format === "pkcs12" || s.store.format === "jks") ? "java" : "openssl";
-  const clientStack = evidence.clientStack ?? (keystores.length ? defaultStack : "openssl");
+  const clientStack = evidence.clientStack ?? defaultClientStack(evidence.stores);
   const entries = keyEntries(evidence.stores, alias);
   const truststore = evidence.stores.find((s) => s.role === "server-truststore")?.store;
   const known: Certificate[] = [];
