@@ -13,7 +13,7 @@ body { margin: 0 auto; max-width: 1100px; padding: 24px; }
 h1 { font-size: 1.5rem; margin: 0 0 4px; } h2 { font-size: 1.2rem; margin: 32px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 1.05rem; margin: 0 0 6px; }
 code, pre, .dn { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.9em; }
-pre { background: var(--panel); border: 1px solid var(--line); padding: 8px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+pre { background: var(--panel); border: 1px solid var(--line); padding: 8px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
 a { color: var(--accent); }
 .muted { color: var(--muted); }
 .headline { font-size: 1.15rem; font-weight: 600; margin: 8px 0; padding: 10px 14px; border-left: 6px solid var(--info); background: var(--info-bg); }

@@ -120,11 +120,10 @@ function arrow(m: MessageView, y: number, p: string): string {
 
 /** The legend under a ladder. */
 export function renderLadderLegend(c: ConversationView): string {
-  const items = [
-    `<li>${lockGlyph("open", "decrypted")} read through the TLS 1.3 key log (decrypted)</li>`,
-    `<li>${lockGlyph("closed", "encrypted")} encrypted, not readable without keys</li>`,
-    `<li><span class="miss">red</span>: the failing step and the alert</li>`,
-  ];
+  const items: string[] = [];
+  if (c.messages.some((m) => m.decrypted)) items.push(`<li>${lockGlyph("open", "decrypted")} read through the TLS 1.3 key log (decrypted)</li>`);
+  if (c.messages.some((m) => m.encrypted)) items.push(`<li>${lockGlyph("closed", "encrypted")} encrypted, not readable without keys</li>`);
+  items.push(`<li><span class="miss">red</span>: the failing step and the alert</li>`);
   if (c.closedWithoutAlert) items.push(`<li><span class="miss">dashed red</span>: TCP close without an alert</li>`);
   return `<ul class="legend" aria-label="Legend">${items.join("")}</ul>`;
 }
