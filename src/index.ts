@@ -68,3 +68,36 @@ export type { ConnectionInfo, StreamHandler, HandlerFactory, EndReason, Reassemb
 export { readLog, JsseLogParser, GatewayLogParser, javaDnToOpenssl, javaDnToRfc2253, parseJavaDn, splitJavaDnList } from "./logs/index.js";
 export type { JsseResult } from "./logs/index.js";
 export { renderLogText } from "./report/text/logs.js";
+// reports (src/report): one view model, rendered as Markdown, HTML, JSON (schemas/*.schema.json); support bundles
+export { buildReportView, referenceUrl, REPORT_KINDS, REPORT_SCHEMA_VERSION } from "./report/view.js";
+export type {
+  ReportInput,
+  ReportKind,
+  ReportView,
+  BuildReportViewOptions,
+  FindingView,
+  EvidenceView,
+  MessageView,
+  AlertView,
+  ConversationView,
+  PolicyView,
+  AcceptableCAView,
+  CodeView,
+  StoreView,
+  StoreEntryView,
+  ProbeView,
+  ChainPanelView,
+  ChainCertView,
+  PanelCAView,
+  LookedForView,
+} from "./report/view.js";
+export { renderMarkdown } from "./report/markdown.js";
+export { renderHtml } from "./report/html/page.js";
+export { renderLadder, renderTranscriptTable } from "./report/html/ladder.js";
+export { renderJson, reportDocument } from "./report/json.js";
+export { reportSchema, allReportSchemas, schemaId } from "./report/schema.js";
+export { buildBundle } from "./report/bundle.js";
+export type { GatherInput, BundleFile, BundleOptions } from "./report/bundle.js";
+export { Redactor } from "./report/redact.js";
+export { tar, tarGz } from "./report/tar.js";
+export type { TarEntry } from "./report/tar.js";
