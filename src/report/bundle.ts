@@ -16,7 +16,7 @@ import { namesOf } from "./chainPanel.js";
 import { isoTime } from "./format.js";
 import { renderHtml } from "./html/page.js";
 import { renderJson } from "./json.js";
-import { renderMarkdown } from "./markdown.js";
+import { mdText, renderMarkdown } from "./markdown.js";
 import { Redactor } from "./redact.js";
 import { renderProbeText } from "./text/probe.js";
 import { buildReportView, type ReportView } from "./view.js";
@@ -223,12 +223,12 @@ function readme(input: GatherInput, files: BundleFile[], opts: BundleOptions, pa
   if (target) lines.push(`Target: \`${t(target.host)}:${target.port}\``);
   for (const s of input.stores) lines.push(`Store: \`${path(s.store.file)}\` (${s.role}${s.alias ? `, alias ${t(s.alias)}` : ""})`);
   if (input.capture) lines.push(`Capture: \`${path(input.capture.file)}\``);
-  if (input.diagnosis) lines.push(`Verdict: **${input.diagnosis.verdict}**${input.diagnosis.findings[0] ? ` — ${t(input.diagnosis.findings[0].title)}` : ""}`);
+  if (input.diagnosis) lines.push(`Verdict: **${input.diagnosis.verdict}**${input.diagnosis.findings[0] ? ` — ${mdText(t(input.diagnosis.findings[0].title))}` : ""}`);
   lines.push("", "## What is inside", "", "| file | what |", "|---|---|");
   for (const f of [{ path: "README.md", description: "this file" }, ...files]) lines.push(`| \`${f.path}\` | ${f.description.replace(/\|/g, "\\|")} |`);
   if (input.missing.length) {
     lines.push("", "## Not gathered", "");
-    for (const m of input.missing) lines.push(`- ${m.piece}: ${t(m.reason)}`);
+    for (const m of input.missing) lines.push(`- ${m.piece}: ${mdText(t(m.reason))}`);
   }
   lines.push(
     "",

@@ -68,7 +68,7 @@ function conversationLines(c: ConversationView): string[] {
     `${c.sni ? `, SNI ${mdCode(c.sni)}` : ""}, ${c.messages.length} messages${c.decryptedCount ? `, ${c.decryptedCount} decrypted` : ""}):`;
   const steps = c.messages.map((m) => {
     const arrow = m.direction === "client→server" ? "C→S" : "S→C";
-    let s = `${m.index}. ${arrow} ${mdText(m.type)}`;
+    let s = `#${m.index} ${arrow} ${mdText(m.type)}`;
     if (m.type === "Certificate" && m.detail?.startsWith("empty")) s += " (empty)";
     if (m.isAlert && m.detail) s += ` ${mdText(m.detail)}`;
     return m.failing || m.isAlert ? `**${s}**` : s;

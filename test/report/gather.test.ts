@@ -91,6 +91,7 @@ describe("mtls-doctor gather", () => {
     const readme = files.get("README.md")!.toString();
     expect(readme).toContain("| `report.html` |");
     expect(readme).toMatch(/capture summary: no --capture given/);
+    expect(readme).toMatch(/^Verdict: \*\*problem\*\* — The server accepts/m);
     const versions = JSON.parse(files.get("versions.json")!.toString()) as Record<string, string>;
     expect(versions.node).toBe(process.version);
     for (const [name, body] of files) for (const s of secrets()) expect(body.includes(s.bytes), `${name} contains ${s.name}`).toBe(false);

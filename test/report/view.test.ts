@@ -87,8 +87,8 @@ describe("renderMarkdown", () => {
     expect(md).toContain("### mTLS diagnosis of 127.0.0.1:8443");
     expect(md).toContain("Generated 2025-01-15T12:00:00Z by mtls-doctor");
     expect(md).toContain("| Error | `ca-mismatch` The client certificate's issuer is not among the CAs the server accepts |");
-    expect(md).toContain("**7. C→S Certificate (empty)**");
-    expect(md).toContain("**11. S→C Alert fatal handshake_failure(40)**");
+    expect(md).toContain("**#7 C→S Certificate (empty)**");
+    expect(md).toContain("**#11 S→C Alert fatal handshake_failure(40)**");
     expect(md).toMatch(/Looked for `CN=.*`: \*\*not found\*\*/);
     expect(md).toContain("- `keytool -importcert -alias rootB -file rootB.pem -keystore truststore.jks`");
     expect(md.split("\n").length).toBeLessThan(60);
