@@ -23,6 +23,8 @@ const nonNegInt: Schema = { type: "integer", minimum: 0 };
 const posInt: Schema = { type: "integer", minimum: 1 };
 const bool: Schema = { type: "boolean" };
 const ms: Schema = { type: "integer", description: "ms since epoch" };
+/** Capture timestamps keep sub-millisecond precision (pcap µs/ns). */
+const msFrac: Schema = { type: "number", description: "ms since epoch (fractional for capture timestamps)" };
 const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
 const arr = (items: Schema, extra: Schema = {}): Schema => ({ type: "array", items, ...extra });
 const enumOf = (...values: string[]): Schema => ({ enum: values });
@@ -118,7 +120,7 @@ const defs: Record<string, Schema> = {
       failing: bool,
       findings: arr(str),
     },
-    { frame: posInt, time: ms, detail: str },
+    { frame: posInt, time: msFrac, detail: str },
   ),
   alert: obj(
     {

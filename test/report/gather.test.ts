@@ -121,6 +121,23 @@ describe("mtls-doctor gather", () => {
     expect(files.get("probe.txt")!.toString()).toMatch(/host-1/);
   });
 
+  it("summarises a recorded capture (TLS 1.3 read with its key log), redacted, with valid JSON", () => {
+    const cap = fileURLToPath(new URL("../fixtures/captures/openssl-tls13-nocert.pcap", import.meta.url));
+    const keys = fileURLToPath(new URL("../fixtures/captures/openssl-tls13-nocert.keys", import.meta.url));
+    const out = join(dir, "capture-bundle");
+    const r = gather(["--capture", cap, "--keylog", keys, "--out", out, "--redact"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const files = filesUnder(out);
+    for (const f of ["capture-summary.json", "diagnosis.json"]) expectValidReport(files.get(f)!.toString());
+    const summary = JSON.parse(files.get("capture-summary.json")!.toString()) as { sourceFile: string; conversations: { decryptedCount: number; client: { host: string } }[] };
+    expect(summary.sourceFile).toBe("openssl-tls13-nocert.pcap");
+    expect(summary.conversations[0]!.decryptedCount).toBeGreaterThan(0);
+    expect(summary.conversations[0]!.client.host).toMatch(/^host-\d+$/);
+    for (const [name, body] of files) expect(body.toString().includes("127.0.0.1"), name).toBe(false);
+    expect(files.get("README.md")!.toString()).toMatch(/probe: no --connect given/);
+  });
+
   it("refuses bad input before writing anything, with one line and exit 2", () => {
     const out = join(dir, "never.tar.gz");
     const r = gather(["--keystore", p12, "--password", "wrong-password", "--out", out]);

@@ -17,8 +17,9 @@ import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import type { Command } from "commander";
 import { analyzeCapture } from "../../capture/analyze.js";
-import { selectClientCertificate } from "../../diagnose/clients/index.js";
 import { diagnose } from "../../diagnose/engine.js";
+import { diagnoseLive } from "../../diagnose/live.js";
+import { defaultClientStack } from "../../diagnose/clients/index.js";
 import { ExitCode, isMtlsDoctorError, MtlsDoctorError } from "../../errors.js";
 import type { ClientStack, Conversation, Evidence, ProbeEvidence, StoreEvidence } from "../../evidence/model.js";
 import { policyFromConversation } from "../../evidence/conversation.js";
@@ -154,27 +155,21 @@ export function register(program: Command): void {
           for (const w of r.warnings) missing.push({ piece: "capture (partly)", reason: w });
         }
 
-        // Probe: an unreachable server is recorded, not fatal.
+        // Probe (what diagnose --connect does): an unreachable server is recorded, not fatal.
         let probed: ProbeEvidence | undefined;
         if (target) {
-          const base = { ...target, timeoutMs, checkRequired: false, ...(o.tlsVersion ? { tlsVersion: o.tlsVersion as "1.2" | "1.3" } : {}), ...(o.servername ? { servername: o.servername } : {}) };
           try {
-            const bare = await probe(base);
-            probed = bare;
-            const keyStores = storeEvidence.filter((s) => s.role === "client-keystore");
-            if (keyStores.length && bare.policy.requested) {
-              const stack = clientStack ?? (keyStores.some((s) => s.store.format === "pkcs12" || s.store.format === "jks") ? "java" : "openssl");
-              const sel = selectClientCertificate(stack, storeEvidence, bare.policy, { tlsVersion: bare.conversation.tlsVersion ?? "1.2", now, ...(o.alias ? { alias: o.alias } : {}) });
-              const entry = sel.chosen ? keyStores.flatMap((s) => s.store.entries).find((e) => e.alias === sel.chosen!.alias && e.privateKey) : undefined;
-              if (entry && !sel.empty) {
-                try {
-                  probed = await probe({ ...base, credential: { chain: sel.sentChain, privateKey: entry.privateKey! } });
-                  probed.policy = { ...probed.policy, required: bare.accepted === false };
-                } catch (e) {
-                  if (!isMtlsDoctorError(e, "MTLSD_ERR_BAD_KEY")) throw e;
-                }
-              }
-            }
+            const live = await diagnoseLive({
+              ...target,
+              stores: storeEvidence,
+              now,
+              timeoutMs,
+              ...(clientStack ? { clientStack } : {}),
+              ...(o.alias ? { alias: o.alias } : {}),
+              ...(o.tlsVersion ? { tlsVersion: o.tlsVersion as "1.2" | "1.3" } : {}),
+              ...(o.servername ? { servername: o.servername } : {}),
+            });
+            probed = live.evidence.probe;
           } catch (e) {
             if (!isMtlsDoctorError(e) || e.exitCode === ExitCode.BAD_INPUT) throw e;
             missing.push({ piece: "probe", reason: e.message });
@@ -191,7 +186,7 @@ export function register(program: Command): void {
             conversations: capture?.conversations ?? [],
             ...(probed ? { probe: probed } : {}),
             ...(probed ? { policy: probed.policy } : capture?.policy ? { policy: capture.policy } : {}),
-            ...(clientStack ? { clientStack } : {}),
+            clientStack: clientStack ?? defaultClientStack(storeEvidence),
           };
           diagnosis = diagnose(evidence, o.alias ? { alias: o.alias } : {});
         }
