@@ -1,0 +1,43 @@
+/**
+ * `mtls-doctor demo [--tls-version 1.2|1.3] [--scenario ID] [--verbose]`: the playbook reproduced on loopback and
+ * diagnosed, with no arguments. Exit 0 when every scenario was diagnosed as expected, 4 (internal error) otherwise.
+ */
+import type { Command } from "commander";
+import { runDemo } from "../../demo/run.js";
+import { ExitCode, MtlsDoctorError } from "../../errors.js";
+import { renderDemoScenario, renderDemoSummary } from "../../report/text/demo.js";
+import { action } from "../run.js";
+
+interface DemoCliOptions {
+  tlsVersion: string;
+  scenario?: string;
+  verbose?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command("demo")
+    .description("Reproduce the playbook's client-certificate failures on loopback and diagnose each (no arguments needed)")
+    .option("--tls-version <version>", "protocol the demo backend speaks: 1.2 or 1.3", "1.2")
+    .option("--scenario <id>", "run one scenario: no-client-certificate, ca-mismatch, expired, missing-intermediate, wrong-eku, healthy")
+    .option("--verbose", "also print each scenario's numbered handshake")
+    .action(
+      action(async (o: DemoCliOptions) => {
+        if (o.tlsVersion !== "1.2" && o.tlsVersion !== "1.3") {
+          throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--tls-version: expected 1.2 or 1.3, got ${JSON.stringify(o.tlsVersion)}`);
+        }
+        const started = Date.now();
+        process.stdout.write(
+          `mtls-doctor demo: a Java API gateway (modelled: JSSE, SunX509 key manager) calls a backend on 127.0.0.1 that\n` +
+            `requires a client certificate (TLS ${o.tlsVersion}, Node/OpenSSL server, trusts and advertises "CN=Demo Root CA").\n` +
+            `Each scenario gives the gateway a different keystore; mtls-doctor probes the backend exactly as Java would.\n\n`,
+        );
+        const results = await runDemo({ now: started, tlsVersion: o.tlsVersion, ...(o.scenario ? { only: o.scenario } : {}) });
+        if (results.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--scenario: no scenario "${o.scenario}"`);
+        results.forEach((r, i) => process.stdout.write(renderDemoScenario(r, i + 1, results.length, { verbose: !!o.verbose, tlsVersion: o.tlsVersion, backendPort: undefined })));
+        process.stdout.write(renderDemoSummary(results));
+        process.stdout.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s; the backend is stopped. Try it on your own: mtls-doctor diagnose --connect host:port --keystore FILE --password P\n`);
+        return results.some((r) => r.missing.length || r.unexpected.length) ? ExitCode.INTERNAL : ExitCode.OK;
+      }),
+    );
+}

@@ -1,0 +1,54 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { describe, expect, it, beforeAll } from "vitest";
+import { runDemo } from "../../src/demo/run.js";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+describe("demo scenarios (real Node backend on 127.0.0.1, Java client model)", () => {
+  for (const tlsVersion of ["1.2", "1.3"] as const) {
+    it(`TLS ${tlsVersion}: every scenario yields its expected findings and none of the forbidden ones`, async () => {
+      const results = await runDemo({ now: Date.now(), tlsVersion });
+      expect(results.map((r) => r.scenario.id)).toEqual([
+        "no-client-certificate",
+        "ca-mismatch",
+        "expired",
+        "missing-intermediate",
+        "wrong-eku",
+        "healthy",
+      ]);
+      for (const r of results) {
+        expect({ id: r.scenario.id, missing: r.missing, unexpected: r.unexpected }).toEqual({ id: r.scenario.id, missing: [], unexpected: [] });
+      }
+      const byId = new Map(results.map((r) => [r.scenario.id, r]));
+      // What the gateway sees follows the alert matrix for a Node/OpenSSL backend.
+      const noCertAlert = tlsVersion === "1.2" ? "handshake_failure" : "certificate_required";
+      expect(byId.get("no-client-certificate")!.gatewaySaw).toContain(`Received fatal alert: ${noCertAlert}`);
+      expect(byId.get("ca-mismatch")!.gatewaySaw).toContain(`Received fatal alert: ${noCertAlert}`);
+      expect(byId.get("expired")!.live.evidence.probe!.conversation.alert).toBeUndefined();
+      expect(byId.get("healthy")!.httpStatus).toBe(200);
+      expect(byId.get("healthy")!.live.diagnosis.verdict).toBe("healthy");
+      // The Java model sent an empty Certificate for the playbook's two causes.
+      expect(byId.get("ca-mismatch")!.live.evidence.probe!.clientCertificateSent).toEqual([]);
+    });
+  }
+});
+
+describe("mtls-doctor demo (CLI)", () => {
+  beforeAll(() => {
+    spawnSync("npx", ["tsc", "-p", "."], { cwd: ROOT });
+  });
+  it("runs with no arguments, prints each scenario and the summary, exits 0", () => {
+    const out = execFileSync("node", ["dist/cli/main.js", "demo"], { cwd: ROOT, encoding: "utf8" });
+    expect(out).toContain("Playbook cause 1: no client certificate in the keystore");
+    expect(out).toContain("Playbook cause 2: certificate authority mismatch");
+    expect(out).toContain("HTTP/1.1 503 Service Unavailable");
+    expect(out).toMatch(/Summary\n/);
+    expect(out).toContain("the backend is stopped");
+    expect(out).not.toContain("mtls-doctor bug");
+  });
+  it("rejects a bad --tls-version with exit 2 and one line", () => {
+    const r = spawnSync("node", ["dist/cli/main.js", "demo", "--tls-version", "1.1"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
