@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { describe, expect, it, beforeAll } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runDemo } from "../../src/demo/run.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -34,9 +34,6 @@ describe("demo scenarios (real Node backend on 127.0.0.1, Java client model)", (
 });
 
 describe("mtls-doctor demo (CLI)", () => {
-  beforeAll(() => {
-    spawnSync("npx", ["tsc", "-p", "."], { cwd: ROOT });
-  });
   it("runs with no arguments, prints each scenario and the summary, exits 0", () => {
     const out = execFileSync("node", ["dist/cli/main.js", "demo"], { cwd: ROOT, encoding: "utf8" });
     expect(out).toContain("Playbook cause 1: no client certificate in the keystore");
