@@ -218,7 +218,12 @@ const defs: Record<string, Schema> = {
       serverCertificates: arr(ref("certInfo")),
       clientCertificateSent: { oneOf: [{ type: "null" }, arr(ref("certInfo"))] },
     },
-    { servername: str, clientError: str },
+    {
+      servername: str,
+      accepted: bool,
+      clientError: str,
+      withoutCertificate: obj({ handshakeCompleted: bool, accepted: bool }, { clientError: str }),
+    },
   ),
 };
 

@@ -185,7 +185,11 @@ export interface ProbeView {
   target: Endpoint;
   servername?: string;
   handshakeCompleted: boolean;
+  /** The server let the connection through (no fatal alert, reset or close after the handshake). */
+  accepted?: boolean;
   clientError?: string;
+  /** The extra run without a client certificate that decided whether one is required. */
+  withoutCertificate?: { handshakeCompleted: boolean; accepted: boolean; clientError?: string };
   serverCertificates: CertInfo[];
   /** null = no Certificate message; [] = an empty one. */
   clientCertificateSent: CertInfo[] | null;
@@ -427,11 +431,13 @@ function headline(verdict: Verdict, findings: FindingView[]): string {
 }
 
 function probeHeadline(p: ProbeEvidence): string {
-  if (p.handshakeCompleted) return "Handshake completed";
+  if (p.accepted === true || (p.accepted === undefined && p.handshakeCompleted)) return "The server accepted the connection";
   const a = p.conversation.alert;
-  if (a) return `Handshake failed: ${a.sender} sent ${a.alert.descriptionName}(${a.alert.description})`;
-  if (p.conversation.closedWithoutAlert) return "Handshake failed: the connection closed without an alert";
-  return "Handshake failed";
+  // TLS 1.3: the client's handshake completes before the server judges its certificate.
+  const what = p.handshakeCompleted ? "The server rejected the client" : "Handshake failed";
+  if (a) return `${what}: ${a.sender} sent ${a.alert.descriptionName}(${a.alert.description})`;
+  if (p.conversation.closedWithoutAlert) return `${what}: the connection closed without an alert`;
+  return what;
 }
 
 export function codeName(table: IanaTable, code: number): string {
@@ -462,7 +468,17 @@ function probeView(p: ProbeEvidence): ProbeView {
     target: { ...p.target },
     ...(p.servername ? { servername: p.servername } : {}),
     handshakeCompleted: p.handshakeCompleted,
+    ...(p.accepted !== undefined ? { accepted: p.accepted } : {}),
     ...(p.clientError ? { clientError: p.clientError } : {}),
+    ...(p.withoutCertificate
+      ? {
+          withoutCertificate: {
+            handshakeCompleted: p.withoutCertificate.handshakeCompleted,
+            accepted: p.withoutCertificate.accepted,
+            ...(p.withoutCertificate.clientError ? { clientError: p.withoutCertificate.clientError } : {}),
+          },
+        }
+      : {}),
     serverCertificates: p.serverCertificates.map(copyCertInfo),
     clientCertificateSent: p.clientCertificateSent ? p.clientCertificateSent.map(copyCertInfo) : null,
   };

@@ -36,6 +36,8 @@ describe("published JSON Schemas", () => {
             clientCertificateSent: [],
             handshakeCompleted: false,
             clientError: "alert number 40",
+            accepted: false,
+            withoutCertificate: { conversation, handshakeCompleted: false, accepted: false, clientError: "alert number 40" },
           },
         },
         { now: NOW },
