@@ -6,6 +6,7 @@
 import type { Evidence } from "../evidence/model.js";
 import type { JavaKeyManager } from "./clients/types.js";
 import { buildContext, type Rule, type RuleContext } from "./rules/context.js";
+import { incompleteChainRule } from "./rules/chain.js";
 import { pathRule } from "./rules/path.js";
 import { POLICY_RULES } from "./rules/policy.js";
 import { STORE_RULES } from "./rules/store.js";
@@ -14,7 +15,7 @@ import type { Diagnosis, Finding, Severity } from "./types.js";
 import type { ClientSelection } from "./clients/types.js";
 
 /** Every rule, in run order. */
-export const RULES: readonly Rule[] = [...STORE_RULES, ...POLICY_RULES, pathRule, ...TRANSCRIPT_RULES];
+export const RULES: readonly Rule[] = [...STORE_RULES, incompleteChainRule, ...POLICY_RULES, pathRule, ...TRANSCRIPT_RULES];
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 

@@ -28,18 +28,26 @@ async function cli(args: string[]): Promise<{ code: number; json: { verdict: str
 beforeAll(async () => {
   lab = await makeLabPki();
   const server = { cert: lab.cert("server"), key: lab.key("server") };
-  const [o12, o13, pb12] = await Promise.all([
+  const [o12, o13, pb12, oi12] = await Promise.all([
     startOpensslServer({ ...server, caFile: lab.cert("rootA"), mode: "Verify", verifyReturnError: true, tls: "1.2" }),
     startOpensslServer({ ...server, caFile: lab.cert("rootA"), mode: "Verify", verifyReturnError: true, tls: "1.3" }),
     // The playbook: the server advertises only a self-signed, server-style name.
     startOpensslServer({ ...server, caFile: lab.cert("nonprod-backend"), mode: "Verify", verifyReturnError: true, tls: "1.2" }),
+    // Advertises Intermediate A, verifies against Root A: the client must send the intermediate.
+    startOpensslServer({ ...server, caFile: lab.cert("interA"), verifyCAfile: lab.cert("rootA"), mode: "Verify", verifyReturnError: true, tls: "1.2" }),
   ]);
-  Object.assign(srv, { o12, o13, pb12 });
+  Object.assign(srv, { o12, o13, pb12, oi12 });
   const serverKs = await lab.toPkcs12("server", { password: PW, file: `${lab.dir}/srv.p12` });
   const trust = await lab.trustStore(["rootA"], "PKCS12", { password: PW, file: `${lab.dir}/trust.p12` });
   srv.j13 = await startJavaServer({ keystore: serverKs, password: PW, truststore: trust, trustpass: PW, clientAuth: "need", tls: "1.3" });
   srv.n12 = await startNodeServer({ ...server, ca: lab.cert("rootA"), requestCert: true, rejectUnauthorized: true, tls: "1.2" });
-  for (const n of ["client-good", "client-rootB", "client-expired", "nonprod-api"] as const) ks[n] = await lab.toPkcs12(n, { password: PW, file: `${lab.dir}/${n}.p12` });
+  for (const n of ["client-good", "client-expired", "nonprod-api"] as const) ks[n] = await lab.toPkcs12(n, { password: PW, file: `${lab.dir}/${n}.p12` });
+  // A certificate from another root: the entry holds its whole chain up to Root B (as keytool builds it).
+  const rb = lab.certs["client-rootB"];
+  ks["client-rootB"] = `${lab.dir}/client-rootB-full.p12`;
+  await run("openssl", ["pkcs12", "-export", "-in", rb.fullChain, "-inkey", rb.key, "-name", "client-rootB", "-passout", `pass:${PW}`, "-out", ks["client-rootB"]]);
+  // The leaf without its intermediate (openssl pkcs12 -export without -certfile).
+  ks.leafOnly = await lab.toPkcs12("client-good", { password: PW, chain: false, alias: "client", file: `${lab.dir}/leaf-only.p12` });
   ks.nocert = await lab.trustStore(["rootA"], "PKCS12", { password: PW, file: `${lab.dir}/nocert.p12` });
   ks.trustPem = await lab.trustStore(["rootA"], "PEM", { file: `${lab.dir}/server-trust.pem` });
 });
@@ -83,8 +91,23 @@ describe("diagnose --connect, real servers", () => {
   });
   it("the playbook: SHA2 CA G2 leaf vs a server naming only a self-signed server name → ca-mismatch + empty Certificate", async () => {
     const r = await cli(["--connect", at(srv.pb12!), "--keystore", ks["nonprod-api"]!, "--password", PW, "--client", "java"]);
-    expect(ids(r)).toEqual(["ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
+    // The entry holds the leaf only (as in the playbook) and no store holds its issuer: incomplete as well.
+    expect(ids(r)).toEqual(["missing-intermediate", "ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
     expect(r.code).toBe(1);
+  });
+  it("OpenSSL TLS 1.2 naming Root A, leaf-only entry (Java): missing-intermediate + ca-mismatch + empty Certificate + 40", async () => {
+    const r = await cli(["--connect", at(srv.o12!), "--keystore", ks.leafOnly!, "--password", PW, "--truststore", ks.trustPem!, "--server-stack", "openssl"]);
+    expect(ids(r)).toEqual(["missing-intermediate", "ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
+    const f = r.json.findings as unknown as Array<{ id: string; remediation: { summary: string } }>;
+    expect(f[1]!.remediation.summary).toMatch(/^Include the intermediate CA certificate "CN=Lab Intermediate A/);
+    expect(JSON.stringify(r.json)).toContain("handshake_failure");
+  });
+  it("OpenSSL TLS 1.2 naming Intermediate A (verifying against Root A), leaf-only entry: Java sends the leaf, 48 → missing-intermediate + server-alert", async () => {
+    const r = await cli(["--connect", at(srv.oi12!), "--keystore", ks.leafOnly!, "--password", PW, "--server-stack", "openssl"]);
+    expect(ids(r)).toEqual(["missing-intermediate", "server-alert"]);
+    expect(JSON.stringify(r.json)).toContain("unknown_ca");
+    const good = await cli(["--connect", at(srv.oi12!), "--keystore", ks["client-good"]!, "--password", PW]);
+    expect(ids(good)).toEqual(["healthy"]); // leaf + Intermediate A: the same server accepts it
   });
   it("bad input: unknown --client → exit 2 with one line", async () => {
     await expect(promisify(execFile)("node", [CLI, "diagnose", "--keystore", ks["client-good"]!, "--password", PW, "--client", "rust"])).rejects.toMatchObject({ code: 2 });

@@ -16,8 +16,10 @@ const NOW = Date.UTC(2026, 10, 29);
 beforeAll(async () => {
   lab = await makeLabPki();
   [rootA, interA, backend] = await Promise.all([labCert(lab, "rootA"), labCert(lab, "interA"), labCert(lab, "nonprod-backend")]);
-  const names = ["client-good", "client-rootB", "client-expired", "client-eku-server", "nonprod-api"] as const;
+  const names = ["client-good", "client-expired", "client-eku-server", "nonprod-api"] as const;
   await Promise.all(names.map(async (n) => (ks[n] = await keystore(lab, n))));
+  // A certificate from another root: the entry holds its whole chain up to Root B (as keytool builds it).
+  ks["client-rootB"] = await keystore(lab, "client-rootB", { chain: "full" });
   // What KeyStore.setKeyEntry allows (alert-matrix.md): client-good's chain paired with an unrelated key.
   const goodEntry = ks["client-good"]!.store.entries.find((e) => e.kind === "private-key")!;
   const wrong = createPrivateKey(await readFile(lab.wrongKey, "utf8"));
@@ -33,13 +35,15 @@ describe("diagnose engine", () => {
   it("the playbook: Java client, leaf from the SHA2 CA G2, server naming only a self-signed server name", () => {
     const p = policy([caOf(backend)]);
     const d = diagnose(ev([ks["nonprod-api"]!], { policy: p, conversations: [conversation([], 42)], serverStack: "java" }));
-    expect(d.findings.map((f) => f.id)).toEqual(["ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
+    // The entry holds the leaf only and no store holds its issuer: the chain is incomplete as well (the playbook's
+    // "ensure the complete client certificate chain is uploaded"), and the CA list does not match.
+    expect(d.findings.map((f) => f.id)).toEqual(["missing-intermediate", "ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
     expect(d.verdict).toBe("problem");
-    const ca = d.findings[0]!;
+    const ca = d.findings[1]!;
     expect(ca.title).toContain("Lab Test SHA2 CA G2");
     expect(ca.title).toContain("Java sends no certificate");
     expect(ca.evidence.some((r) => r.kind === "dn" && r.role === "acceptable-ca" && r.dn === backend.subject)).toBe(true);
-    expect(d.findings[2]!.severity).toBe("info"); // the alert confirms, it does not decide
+    expect(d.findings[3]!.severity).toBe("info"); // the alert confirms, it does not decide
     expect(d.selection?.empty).toBe(true);
   });
   it("static (no connection): rootB with the server's truststore → ca-mismatch + truststore lacks the issuer", () => {
@@ -62,6 +66,46 @@ describe("diagnose engine", () => {
     const p = policy([caOf(interA)]);
     const leaf = ks["leafonly"]!.store.entries.find((e) => e.kind === "private-key")!.chain.map((c) => c.der);
     expect(ids(ev([ks["leafonly"]!], { policy: p, conversations: [conversation(leaf, 48)], serverStack: "openssl" }))).toEqual(["missing-intermediate", "server-alert"]);
+  });
+  describe("incomplete chain in the key entry", () => {
+    const leafOnly = () => ks["leafonly"]!;
+    /** The leaf-only keystore plus Intermediate A as a separate trusted-certificate entry (not in the key entry). */
+    const withInterEntry = (): StoreEvidence => ({ ...leafOnly(), store: { ...leafOnly().store, entries: [...leafOnly().store.entries, { alias: "interA", kind: "trusted-cert", chain: [interA] }] } });
+    it("leaf only, issuer in no store, server names Root A, Java sends nothing → missing-intermediate first, ca-mismatch leads with the intermediate", async () => {
+      const ts = await truststore(lab, ["rootA"]);
+      const d = diagnose(ev([leafOnly(), ts], { policy: policy([caOf(rootA)]), conversations: [conversation([], 40)], serverStack: "openssl" }));
+      expect(d.findings.map((f) => f.id)).toEqual(["missing-intermediate", "ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
+      const mi = d.findings[0]!;
+      expect(mi.evidence).toContainEqual(expect.objectContaining({ kind: "dn", role: "looked-for", dn: interA.subject }));
+      expect(JSON.stringify(mi.evidence)).toContain("Not checked: whether the server's truststore");
+      expect(mi.remediation.steps.join("\n")).toMatch(/keytool -importcert -alias client-good -file chain\.pem/);
+      const ca = d.findings[1]!;
+      expect(ca.remediation.summary).toMatch(/^Include the intermediate CA certificate "CN=Lab Intermediate A/);
+      expect(ca.remediation.summary).not.toContain("would then match"); // its issuer is unknown: no claim
+    });
+    it("the intermediate is known (another entry): named, and Java would then match Root A; no truststore finding", async () => {
+      const ts = await truststore(lab, ["rootA"]);
+      const d = diagnose(ev([withInterEntry(), ts], { policy: policy([caOf(rootA)]), conversations: [conversation([], 40)], serverStack: "openssl" }));
+      expect(d.findings.map((f) => f.id)).toEqual(["missing-intermediate", "ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
+      expect(d.findings[0]!.title).toContain(`lacks the intermediate "${interA.subject}", which the server's CA list ("${rootA.subject}") needs`);
+      expect(JSON.stringify(d.findings[0]!.evidence)).toContain(`the chain reaches \\"${rootA.subject}\\" in the server's truststore`);
+      expect(d.findings[1]!.remediation.summary).toContain(`Java would then match "${rootA.subject}" as the intermediate's issuer`);
+    });
+    it("known intermediate whose issuer is not in the server's truststore → server-truststore-missing-issuer names Root A", async () => {
+      const ts = await truststore(lab, ["rootB"]);
+      const d = diagnose(ev([withInterEntry(), ts], { policy: policy([caOf(await labCert(lab, "rootB"))]) }));
+      expect(d.findings.map((f) => f.id)).toEqual(["missing-intermediate", "ca-mismatch", "server-truststore-missing-issuer"]);
+      expect(d.findings[2]!.title).toContain(`does not hold "${rootA.subject}"`);
+    });
+    it("a chain whose root is left out is complete: leaf + Intermediate A against Root A", async () => {
+      const ts = await truststore(lab, ["rootA"]);
+      expect(ids(ev([ks["client-good"]!, ts], { policy: policy([caOf(rootA)]) }))).toEqual([]);
+      expect(ids(ev([ks["client-good"]!]))).toEqual([]); // nothing to judge against: no finding
+    });
+    it("leaf only under Root B (issuer unknown): incomplete as stored, and the CA list does not match", async () => {
+      const rootBLeaf = await keystore(lab, "client-rootB", { chain: false });
+      expect(ids(ev([rootBLeaf], { policy: policy([caOf(rootA)]) }))).toEqual(["ca-mismatch", "missing-intermediate"]);
+    });
   });
   it("healthy: good chain sent, handshake completed", () => {
     const good = ks["client-good"]!.store.entries.find((e) => e.kind === "private-key")!.chain.map((c) => c.der);

@@ -5,7 +5,7 @@ import { parseCertificatePem } from "../../src/pki/certificate.js";
 import { dnToString } from "../../src/pki/dn.js";
 import { loadKeystore } from "../../src/pki/store.js";
 import type { Certificate } from "../../src/pki/types.js";
-import type { LabName, LabPki } from "../helpers/labPki.js";
+import { run, type LabName, type LabPki } from "../helpers/labPki.js";
 
 export const PASSWORD = "changeit-123";
 
@@ -29,8 +29,18 @@ export function policy(cas: AcceptableCA[], extra: Partial<ServerPolicy> = {}): 
   };
 }
 
-export async function keystore(lab: LabPki, name: LabName, opts: { chain?: boolean; alias?: string } = {}): Promise<StoreEvidence> {
-  const file = await lab.toPkcs12(name, { password: PASSWORD, chain: opts.chain ?? true, ...(opts.alias ? { alias: opts.alias } : {}), file: `${lab.dir}/${name}-${opts.chain === false ? "leaf" : "chain"}-${opts.alias ?? "x"}.p12` });
+/**
+ * A keystore with one private-key entry for `name`. chain: true (default) = leaf + intermediates (root left out),
+ * false = leaf only, "full" = leaf + intermediates + root (what keytool builds from a certificate reply).
+ */
+export async function keystore(lab: LabPki, name: LabName, opts: { chain?: boolean | "full"; alias?: string } = {}): Promise<StoreEvidence> {
+  if (opts.chain === "full") {
+    const c = lab.certs[name];
+    const file = `${lab.dir}/${name}-full-${opts.alias ?? "x"}.p12`;
+    await run("openssl", ["pkcs12", "-export", "-in", c.fullChain, "-inkey", c.key, "-name", opts.alias ?? name, "-passout", `pass:${PASSWORD}`, "-out", file]);
+    return { store: await loadKeystore(file, { password: PASSWORD }), role: "client-keystore" };
+  }
+  const file = await lab.toPkcs12(name, { password: PASSWORD, chain: opts.chain !== false, ...(opts.alias ? { alias: opts.alias } : {}), file: `${lab.dir}/${name}-${opts.chain === false ? "leaf" : "chain"}-${opts.alias ?? "x"}.p12` });
   return { store: await loadKeystore(file, { password: PASSWORD }), role: "client-keystore" };
 }
 

@@ -3,7 +3,7 @@
  * §7.4.1.4.1), how a chain's issuers compare with a CertificateRequest's CA names, and which store entries hold a
  * private key.
  */
-import { compareNames } from "../../pki/dn.js";
+import { compareNameWithCa } from "../names.js";
 import type { AcceptableCA, StoreEvidence } from "../../evidence/model.js";
 import type { Certificate, StoreEntry } from "../../pki/types.js";
 import { SIGNATURE_SCHEMES } from "../../wire/tables.generated.js";
@@ -90,6 +90,9 @@ export function javaKeyAlgorithm(c: Certificate): string {
  * Compares the issuer of every certificate of `chain` with every acceptable CA name.
  * `equality` says which comparison result counts as a match: "normalised" (Java's X500Principal.equals, RFC 2253
  * canonical form; also byte-equal names) or "bytes" (Go's bytes.Equal on RawIssuer).
+ * CA names from a log (`source: "log"`, no DER) are compared by name ({@link compareNameWithCa}); a name match
+ * then counts under either equality (a log cannot show whether the bytes would have been equal) and is marked
+ * `byName`.
  * Returns whether some issuer matched, and the comparisons (matches first; all when nothing matched, at most 64).
  */
 export function matchIssuers(
@@ -100,11 +103,12 @@ export function matchIssuers(
   const all: DnComparison[] = [];
   chain.forEach((c, chainIndex) => {
     for (const ca of cas) {
-      all.push({ chainIndex, issuer: c.issuer, acceptableCA: ca.dn, result: compareNames(c.issuerDer, ca.der) });
+      const r = compareNameWithCa(c.issuerDer, ca);
+      all.push({ chainIndex, issuer: c.issuer, acceptableCA: ca.dn, result: r.result, ...(r.byName ? { byName: true } : {}) });
     }
   });
-  const matches = all.filter((x) => x.result === "byte-equal" || (equality === "normalised" && x.result === "normalised-equal"));
-  const nearMisses = equality === "bytes" ? all.filter((x) => x.result === "normalised-equal") : [];
+  const matches = all.filter((x) => x.result === "byte-equal" || ((equality === "normalised" || x.byName) && x.result === "normalised-equal"));
+  const nearMisses = equality === "bytes" ? all.filter((x) => x.result === "normalised-equal" && !x.byName) : [];
   return { matched: matches.length > 0, matches, nearMisses, all: all.slice(0, 64) };
 }
 

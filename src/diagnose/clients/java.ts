@@ -170,7 +170,7 @@ export function selectJava(stores: StoreEvidence[], policy: ServerPolicy, ctx: S
           continue;
         }
       }
-      const match = compared && compared[0] ? ` (issuer "${compared[0].issuer}" of chain[${compared[0].chainIndex}] equals acceptable CA "${compared[0].acceptableCA}"${compared[0].result === "normalised-equal" ? " after normalisation" : ""})` : cas.length === 0 ? " (the server named no CA, so any entry fits)" : "";
+      const match = compared && compared[0] ? ` (issuer "${compared[0].issuer}" of chain[${compared[0].chainIndex}] equals acceptable CA "${compared[0].acceptableCA}"${compared[0].byName ? ", by name (from a log)" : compared[0].result === "normalised-equal" ? " after normalisation" : ""})` : cas.length === 0 ? " (the server named no CA, so any entry fits)" : "";
       if (km === "SunX509") {
         candidates.push({ entry, rank: "EXACT", reason: { alias: entry.alias, accepted: true, keyType, why: `${keyType} key${match}; SunX509 does not check validity or key usage`, ...(compared ? { compared } : {}) } });
       } else {

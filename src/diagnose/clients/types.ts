@@ -30,6 +30,8 @@ export interface DnComparison {
   acceptableCA: string;
   /** "byte-equal" (identical DER), "normalised-equal" (RFC 5280 §7.1 only), "different". */
   result: "byte-equal" | "normalised-equal" | "different";
+  /** The CA name came from a log (no DER): compared by its string form, "by name (from a log)". */
+  byName?: boolean;
 }
 
 /** The verdict on one keystore entry. */

@@ -9,6 +9,8 @@ import { causesForAlert } from "../alerts.js";
 import type { Finding, FindingId } from "../types.js";
 import type { Rule, RuleContext } from "./context.js";
 import { knownMissingIntermediate } from "./policy.js";
+import { incompleteChain } from "./chain.js";
+import { nameMatchesCa } from "../names.js";
 import { closedWithoutAlertSeen } from "./transcript.js";
 import { certRef, clientConfigHint, dnRef, msgRef, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
 
@@ -44,17 +46,46 @@ export const pathRule: Rule = {
     // A rejection already explained by the credential itself (validity, usages, key) says nothing about the path.
     const otherCause = prior.some((f) => f.severity === "error" && OTHER_CAUSES.includes(f.id));
     const anchors = ctx.truststore ? ctx.truststore.entries.flatMap((e) => e.chain) : undefined;
-    const caNames = ctx.policy?.acceptableCAs.map((a) => a.der) ?? [];
+    const cas = ctx.policy?.acceptableCAs ?? [];
+    // The incomplete-chain rule (rules/chain.ts) already reported these entries' missing intermediate.
+    const reported = prior.some((f) => f.id === "missing-intermediate");
     for (const { alias, chain, sent } of candidates(ctx)) {
       if (chain.length === 0) continue;
       const top = chain[chain.length - 1]!;
       const role = sent ? "client-chain" : "keystore";
       if (anchors && reachesAnchor(chain, anchors)) continue;
+      const ic = incompleteChain(ctx, alias, chain);
+      if (ic) {
+        // An incomplete chain says nothing about the server's truststore, unless we know the missing intermediate:
+        // then the truststore lacks the anchor when nothing in it issued that intermediate (name and key id).
+        if (!anchors || !ic.missing || ic.missingReachesTruststore) continue;
+        const m = ic.missing.cert;
+        out.push({
+          id: "server-truststore-missing-issuer",
+          severity: "error",
+          title: `The server's truststore ${ctx.truststore!.file} does not hold "${m.selfIssued ? m.subject : m.issuer}", the CA above the client chain's missing intermediate "${m.subject}"`,
+          evidence: [
+            ...chain.map((c, i) => certRef(c, role, i, alias, ctx.now)),
+            certRef(m, ic.missing.role, 0, ic.missing.alias, ctx.now),
+            { kind: "dn", role: "looked-for", dn: m.issuer, derHex: Buffer.from(m.issuerDer).toString("hex") },
+            text(`${ctx.truststore!.file}: ${anchors.length} certificate(s): ${anchors.slice(0, 8).map((a) => `"${a.subject}"`).join(", ")}${anchors.length > 8 ? ", ..." : ""}; none has the subject (and key identifier) of "${m.issuer}"`),
+          ],
+          remediation: remediation(
+            `Add the CA certificate "${m.selfIssued ? m.subject : m.issuer}" to the server's truststore (and the intermediate "${m.subject}" to the client's chain).`,
+            "server",
+            serverTrustSteps(ctx.serverStack, "client-root-ca.pem"),
+            serverTag(ctx.serverStack),
+          ),
+          reference: "RFC 5280 §6.1 (trust anchor); RFC 5280 §4.2.1.1 (authority key identifier)",
+        });
+        continue;
+      }
+      if (reported) continue;
       // Which certificate is missing? One we know (any store) that the server could chain to.
       const missing = anchors
         ? ctx.knownCertificates.find((k) => !k.selfIssued && same(k.subjectDer, top.issuerDer) && anchors.some((a) => same(k.issuerDer, a.subjectDer)))
-        : knownMissingIntermediate(ctx, chain, caNames);
-      const topIssuerListed = !top.selfIssued && caNames.some((n) => same(top.issuerDer, n));
+        : knownMissingIntermediate(ctx, chain, cas);
+      const topIssuerListed = !top.selfIssued && cas.some((ca) => nameMatchesCa(top.issuerDer, ca));
       const rejected = sent && !otherCause && rejectedForPath(ctx);
       if (missing || (!anchors && rejected && topIssuerListed)) {
         out.push({

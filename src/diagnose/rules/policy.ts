@@ -4,7 +4,11 @@
  * signature algorithms (RFC 8446 §4.2.3).
  */
 import { compareNames } from "../../pki/dn.js";
+import type { AcceptableCA } from "../../evidence/model.js";
 import type { Certificate } from "../../pki/types.js";
+import { nameMatchesCa } from "../names.js";
+import { fullChainSteps, incompleteChain } from "./chain.js";
+import { logSelectionEvidence } from "./logfacts.js";
 import { matchIssuers, schemeName, usableScheme } from "../clients/common.js";
 import { signatureAllowed } from "../clients/java.js";
 import type { Finding } from "../types.js";
@@ -18,12 +22,12 @@ function chains(ctx: RuleContext): Array<{ alias: string; chain: Certificate[] }
 }
 
 /** Is the chain's missing issuer known (from any store) and itself issued by one of the listed CAs? */
-export function knownMissingIntermediate(ctx: RuleContext, chain: Certificate[], names: Uint8Array[]): Certificate | undefined {
+export function knownMissingIntermediate(ctx: RuleContext, chain: Certificate[], cas: AcceptableCA[]): Certificate | undefined {
   const top = chain[chain.length - 1]!;
   if (top.selfIssued) return undefined;
   const issuer = ctx.knownCertificates.find((k) => !k.selfIssued && compareNames(k.subjectDer, top.issuerDer) !== "different");
   if (!issuer) return undefined;
-  return names.some((n) => compareNames(issuer.issuerDer, n) !== "different") ? issuer : undefined;
+  return cas.some((ca) => nameMatchesCa(issuer.issuerDer, ca)) ? issuer : undefined;
 }
 
 export const caMismatch: Rule = {
@@ -34,13 +38,27 @@ export const caMismatch: Rule = {
     const cs = chains(ctx);
     const results = cs.map((c) => ({ ...c, m: matchIssuers(c.chain, p.acceptableCAs, "normalised") }));
     if (results.some((r) => r.m.matched)) return [];
-    // The chain would match once its missing intermediate is added: that is missing-intermediate, not a CA mismatch.
-    const names = p.acceptableCAs.map((a) => a.der);
-    if (results.every((r) => knownMissingIntermediate(ctx, r.chain, names))) return [];
+    const javaEmpty = ctx.clientStack === "java" && ctx.selection?.empty === true;
+    // The chain would match once its known missing intermediate is added: that is missing-intermediate, not a CA
+    // mismatch — unless Java sends an empty Certificate because of it, which is what the server sees.
+    if (!javaEmpty && results.every((r) => knownMissingIntermediate(ctx, r.chain, p.acceptableCAs))) return [];
     const first = results[0]!;
     const leaf = first.chain[0]!;
-    const javaEmpty = ctx.clientStack === "java" && ctx.selection?.empty;
-    const incomplete = !first.chain[first.chain.length - 1]!.selfIssued;
+    const top = first.chain[first.chain.length - 1]!;
+    const ic = incompleteChain(ctx, first.alias, first.chain);
+    const byName = p.acceptableCAs.some((a) => a.source === "log" || a.der.length === 0);
+    const trustFix =
+      top === leaf
+        ? `Make the server trust (and advertise) the CA that issued the client certificate, "${leaf.issuer}" — or use a client certificate issued by one of the CAs the server lists.`
+        : `Make the server trust (and advertise) the CA the client chain leads to, "${top.selfIssued ? top.subject : top.issuer}" — or use a client certificate issued by one of the CAs the server lists.`;
+    // The likely fix first when the chain is incomplete: include the intermediate. Assert the match only when the
+    // intermediate is known and its issuer is listed.
+    const knownMatch = ic?.missing && ic.missingIssuerListed.length ? ic : undefined;
+    const intermediateFix = ic
+      ? knownMatch
+        ? `Include the intermediate "${knownMatch.missing!.cert.subject}" in the key entry "${first.alias}": ${ctx.clientStack === "java" ? "Java" : "the server"} would then match "${knownMatch.missingIssuerListed[0]}" as the intermediate's issuer.`
+        : `Include the intermediate CA certificate "${top.issuer}" in the key entry "${first.alias}" (the chain stops below it): ${ctx.clientStack === "java" ? "JSSE matches the issuer of any certificate in the chain, so if that intermediate is issued by a CA the server lists, Java then sends this entry" : "the server can then build the path, if that intermediate is issued by a CA it trusts"}.`
+      : undefined;
     return [
       {
         id: "ca-mismatch",
@@ -54,18 +72,22 @@ export const caMismatch: Rule = {
           ...first.chain.slice(1).map((c, i) => certRef(c, "keystore", i + 1, first.alias, ctx.now)),
           ...p.acceptableCAs.slice(0, 20).map(caRef),
           ...(p.acceptableCAs.length > 20 ? [text(`... and ${p.acceptableCAs.length - 20} more acceptable CA names`)] : []),
+          ...(byName ? [text("Compared by name (from a log): the log prints the CA names as strings, without their DER; names are equal when they match after RFC 4518 preparation (case, spaces), attribute by attribute.")] : []),
+          ...(ic ? [text(`The key entry's chain is incomplete: it stops at "${top.subject}", whose issuer "${top.issuer}" is not in it (see missing-intermediate).`)] : []),
           ...(ctx.selection ? [text(`${ctx.selection.model}: ${ctx.selection.summary}`)] : []),
+          ...logSelectionEvidence(ctx),
         ],
         remediation: remediation(
-          `Make the server trust (and advertise) the CA that issued the client certificate, "${leaf.issuer}" — or use a client certificate issued by one of the CAs the server lists.`,
+          intermediateFix ? `${intermediateFix} Otherwise: ${trustFix.charAt(0).toLowerCase()}${trustFix.slice(1)}` : trustFix,
           "either",
           [
+            ...(intermediateFix ? fullChainSteps(ctx.clientStack, first.alias, knownMatch ? knownMatch.missing!.cert.subject : top.issuer) : []),
             ...serverTrustSteps(ctx.serverStack, "issuing-ca.pem"),
-            ...(incomplete
-              ? [`If "${leaf.issuer}" is an intermediate under one of the listed CAs, add it to the client's chain instead: the chain must hold it for the match (${ctx.clientStack === "java" ? "JSSE matches the issuer of any certificate in the entry's chain" : "the server needs it to build the path"}): openssl pkcs12 -export -inkey client.key -in client.pem -certfile intermediate.pem -name client -out client.p12; then ${clientConfigHint(ctx.clientStack)}`]
+            ...(!ic && !top.selfIssued
+              ? [`If "${top.issuer}" is an intermediate under one of the listed CAs, add it to the client's chain instead: the chain must hold it for the match (${ctx.clientStack === "java" ? "JSSE matches the issuer of any certificate in the entry's chain" : "the server needs it to build the path"}): openssl pkcs12 -export -inkey client.key -in client.pem -certfile intermediate.pem -name client -out client.p12; then ${clientConfigHint(ctx.clientStack)}`]
               : []),
           ],
-          serverTag(ctx.serverStack),
+          ic ? ctx.clientStack : serverTag(ctx.serverStack),
         ),
         reference: "Playbook cause 2: Certificate Authority Mismatch; RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
       },
