@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { MtlsDoctorError } from "../errors.js";
+import { fileError } from "../files.js";
 import { KeyLog } from "../wire/tls13/keylog.js";
 import type { AlertMessage, CertificateMsg } from "../wire/types.js";
 import type { AcceptableCA, Conversation, Endpoint, StoreEvidence } from "../evidence/model.js";
@@ -129,9 +130,7 @@ async function loadKeyLogFile(file: string, keyLog: KeyLog, warn: (m: string) =>
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new MtlsDoctorError("MTLSD_ERR_FILE_NOT_FOUND", `${file}: no such key log file`);
-    throw new MtlsDoctorError("MTLSD_ERR_FILE_UNREADABLE", `${file}: cannot be read (${code ?? String(e)})`);
+    throw fileError(file, e, "key log file");
   }
   const before = keyLog.size;
   const problems = keyLog.add(text);

@@ -4,6 +4,7 @@
  */
 import { open } from "node:fs/promises";
 import { MtlsDoctorError } from "../errors.js";
+import { fileError } from "../files.js";
 import { isPcapMagic, PcapParser } from "./pcap.js";
 import { isPcapngMagic, PcapngParser } from "./pcapng.js";
 import type { CaptureSink, CaptureSummary } from "./packet.js";
@@ -49,10 +50,7 @@ export async function readCaptureFile(file: string, sink: CaptureSink, opts: Rea
   try {
     fh = await open(file, "r");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new MtlsDoctorError("MTLSD_ERR_FILE_NOT_FOUND", `${file}: no such file`);
-    if (code === "EISDIR") throw new MtlsDoctorError("MTLSD_ERR_IS_DIRECTORY", `${file}: is a directory, not a capture file`);
-    throw new MtlsDoctorError("MTLSD_ERR_FILE_UNREADABLE", `${file}: cannot be read (${code ?? String(e)})`);
+    throw fileError(file, e, "capture file");
   }
   try {
     const st = await fh.stat();

@@ -3,11 +3,12 @@
  * (a server's stderr with `-Djavax.net.debug` and its own log lines) into a {@link LogEvidence}.
  */
 import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
 import { MtlsDoctorError } from "../errors.js";
+import { fileError, statInputFile } from "../files.js";
 import type { LogEvent, LogEvidence } from "../evidence/model.js";
 import { GatewayLogParser } from "./gateway.js";
 import { JsseLogParser } from "./jsse.js";
@@ -24,16 +25,7 @@ const MAX_LINE = 64 * 1024;
  * @throws MtlsDoctorError FILE_NOT_FOUND, IS_DIRECTORY, FILE_UNREADABLE, EMPTY_FILE, BAD_LOG
  */
 async function sniff(file: string): Promise<"text" | "gzip"> {
-  let st;
-  try {
-    st = await stat(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") throw new MtlsDoctorError("MTLSD_ERR_FILE_NOT_FOUND", `${file}: no such file`);
-    throw new MtlsDoctorError("MTLSD_ERR_FILE_UNREADABLE", `${file}: cannot read (${code ?? "error"})`);
-  }
-  if (st.isDirectory()) throw new MtlsDoctorError("MTLSD_ERR_IS_DIRECTORY", `${file}: is a directory, expected a log file`);
-  if (st.size === 0) throw new MtlsDoctorError("MTLSD_ERR_EMPTY_FILE", `${file}: the log file is empty`);
+  const st = await statInputFile(file, "log file");
   let head: Buffer;
   try {
     const fh = await open(file, "r");
@@ -45,7 +37,7 @@ async function sniff(file: string): Promise<"text" | "gzip"> {
       await fh.close();
     }
   } catch (e) {
-    throw new MtlsDoctorError("MTLSD_ERR_FILE_UNREADABLE", `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw fileError(file, e, "log file");
   }
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
   let bad = 0;

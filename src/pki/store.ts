@@ -3,8 +3,8 @@
  * JKS (magic 0xFEEDFEED), PEM text, PKCS#12 (a PFX SEQUENCE: version 3 + ContentInfo), a DER certificate.
  * Every failure is a one-line {@link MtlsDoctorError} naming the file; passwords never appear in messages.
  */
-import { readFile, stat } from "node:fs/promises";
 import { MtlsDoctorError } from "../errors.js";
+import { readInputFile } from "../files.js";
 import { parseCertificate } from "./certificate.js";
 import type { LoadedStore, StoreEntry } from "./types.js";
 import { looksLikePem, loadPem } from "./formats/pem.js";
@@ -23,21 +23,8 @@ export interface LoadOptions {
  * MTLSD_ERR_FILE_UNREADABLE, MTLSD_ERR_EMPTY_FILE, plus everything {@link loadKeystoreBytes} throws.
  */
 export async function loadKeystore(file: string, opts: LoadOptions = {}): Promise<LoadedStore> {
-  let st;
-  try {
-    st = await stat(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") throw new MtlsDoctorError("MTLSD_ERR_FILE_NOT_FOUND", `${file}: no such file`);
-    throw new MtlsDoctorError("MTLSD_ERR_FILE_UNREADABLE", `${file}: cannot read (${code ?? "error"})`);
-  }
-  if (st.isDirectory()) throw new MtlsDoctorError("MTLSD_ERR_IS_DIRECTORY", `${file}: is a directory, expected a keystore file`);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new MtlsDoctorError("MTLSD_ERR_FILE_UNREADABLE", `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-  }
+  // An empty file is reported by loadKeystoreBytes, in the keystore's own words.
+  const bytes = await readInputFile(file, "keystore file", { allowEmpty: true });
   return loadKeystoreBytes(new Uint8Array(bytes), { file, ...opts });
 }
 

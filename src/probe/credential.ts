@@ -2,9 +2,9 @@
  * Loading the client credential a probe offers: a private-key entry of a keystore (PKCS#12 / JKS / PEM, via
  * src/pki/store.ts), or a certificate chain file plus a private key file. Passwords are never echoed in errors.
  */
-import { readFile } from "node:fs/promises";
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { MtlsDoctorError } from "../errors.js";
+import { readInputFile } from "../files.js";
 import type { Certificate } from "../pki/types.js";
 import { parseCertificate } from "../pki/certificate.js";
 import { loadKeystore } from "../pki/store.js";
@@ -15,17 +15,6 @@ export interface Credential {
   privateKey: KeyObject;
   /** Where it came from, for people: "client.p12 alias client-good" or "client.pem + client.key". */
   label: string;
-}
-
-async function readUserFile(file: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new MtlsDoctorError("MTLSD_ERR_FILE_NOT_FOUND", `${file}: ${what} not found`);
-    if (code === "EISDIR") throw new MtlsDoctorError("MTLSD_ERR_IS_DIRECTORY", `${file}: is a directory, expected the ${what}`);
-    throw new MtlsDoctorError("MTLSD_ERR_FILE_UNREADABLE", `${file}: cannot read the ${what} (${code ?? "error"})`);
-  }
 }
 
 /**
@@ -71,7 +60,7 @@ function certificatesFrom(bytes: Buffer, file: string): Certificate[] {
 
 /** Reads `--cert F --key F [--key-password P]`: the chain file (leaf first) and the private key (PEM or DER PKCS#8). */
 export async function credentialFromFiles(certFile: string, keyFile: string, keyPassword?: string): Promise<Credential> {
-  const [certBytes, keyBytes] = await Promise.all([readUserFile(certFile, "certificate file"), readUserFile(keyFile, "private key file")]);
+  const [certBytes, keyBytes] = await Promise.all([readInputFile(certFile, "certificate file"), readInputFile(keyFile, "private key file")]);
   const chain = certificatesFrom(certBytes, certFile);
   if (chain.length === 0) throw new MtlsDoctorError("MTLSD_ERR_BAD_CERTIFICATE", `${certFile}: holds no certificate`);
   let privateKey: KeyObject;
