@@ -1,5 +1,5 @@
 /**
- * `mtls-doctor demo [--tls-version 1.2|1.3] [--scenario ID] [--verbose]`: the playbook reproduced on loopback and
+ * `mtls-doctor demo [--tls-version 1.2|1.3] [--scenario ID] [--brief]`: the playbook reproduced on loopback and
  * diagnosed, with no arguments. Exit 0 when every scenario was diagnosed as expected, 4 (internal error) otherwise.
  */
 import type { Command } from "commander";
@@ -11,7 +11,7 @@ import { action } from "../run.js";
 interface DemoCliOptions {
   tlsVersion: string;
   scenario?: string;
-  verbose?: boolean;
+  brief?: boolean;
 }
 
 export function register(program: Command): void {
@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .description("Reproduce the playbook's client-certificate failures on loopback and diagnose each (no arguments needed)")
     .option("--tls-version <version>", "protocol the demo backend speaks: 1.2 or 1.3", "1.2")
     .option("--scenario <id>", "run one scenario: no-client-certificate, ca-mismatch, expired, missing-intermediate, wrong-eku, healthy")
-    .option("--verbose", "also print each scenario's numbered handshake")
+    .option("--brief", "leave out each scenario's numbered handshake")
     .action(
       action(async (o: DemoCliOptions) => {
         if (o.tlsVersion !== "1.2" && o.tlsVersion !== "1.3") {
@@ -34,7 +34,7 @@ export function register(program: Command): void {
         );
         const results = await runDemo({ now: started, tlsVersion: o.tlsVersion, ...(o.scenario ? { only: o.scenario } : {}) });
         if (results.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--scenario: no scenario "${o.scenario}"`);
-        results.forEach((r, i) => process.stdout.write(renderDemoScenario(r, i + 1, results.length, { verbose: !!o.verbose, tlsVersion: o.tlsVersion, backendPort: undefined })));
+        results.forEach((r, i) => process.stdout.write(renderDemoScenario(r, i + 1, results.length, { handshake: !o.brief })));
         process.stdout.write(renderDemoSummary(results));
         process.stdout.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s; the backend is stopped. Try it on your own: mtls-doctor diagnose --connect host:port --keystore FILE --password P\n`);
         return results.some((r) => r.missing.length || r.unexpected.length) ? ExitCode.INTERNAL : ExitCode.OK;

@@ -8,10 +8,8 @@ import { transcriptLines } from "./probe.js";
 
 /** Options of {@link renderDemoText}. */
 export interface DemoTextOptions {
-  /** Also print the full numbered handshake of each scenario. */
-  verbose: boolean;
-  tlsVersion: string;
-  backendPort: number | undefined;
+  /** Print each scenario's numbered handshake (the playbook's Wireshark view). */
+  handshake: boolean;
 }
 
 /** Wraps `text` after `prefix` at `width` columns; continuation lines are indented by `indent` (default: under the text). */
@@ -60,9 +58,9 @@ export function renderDemoScenario(r: DemoResult, n: number, total: number, o: D
     out.push(...wrap("    Why Java sent no certificate: ", d.selection.reasons.map((x) => `"${x.alias}": ${x.why}`).join("; ")));
   }
   const conv = r.live.evidence.probe?.conversation;
-  if (conv && o.verbose) {
+  if (conv && o.handshake) {
     out.push("");
-    out.push("  Handshake (as the gateway's connection saw it):");
+    out.push("  Handshake (the gateway's connection, as Wireshark would list it):");
     for (const l of transcriptLines(conv)) out.push(`    ${l.trimStart()}`);
   }
   if (r.missing.length) out.push(`  !! mtls-doctor bug: expected finding(s) not produced: ${r.missing.join(", ")}`);
