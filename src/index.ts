@@ -94,8 +94,10 @@ export type {
 export { renderMarkdown } from "./report/markdown.js";
 export { renderHtml } from "./report/html/page.js";
 export { renderLadder, renderTranscriptTable } from "./report/html/ladder.js";
-export { renderJson, reportDocument } from "./report/json.js";
-export { reportSchema, allReportSchemas, schemaId } from "./report/schema.js";
+export { jsonDocument, renderJsonDocument, inspectDocument, probeDocument, analyzeDocument, diagnoseDocument } from "./report/documents.js";
+export type { JsonDocument } from "./report/documents.js";
+export { reportSchema, allReportSchemas, schemaId, kindOfSchemaId, JSON_SCHEMA_VERSION, JSON_DOCUMENT_KINDS } from "./report/schema.js";
+export type { JsonDocumentKind } from "./report/schema.js";
 export { buildBundle } from "./report/bundle.js";
 export type { GatherInput, BundleFile, BundleOptions } from "./report/bundle.js";
 export { Redactor } from "./report/redact.js";

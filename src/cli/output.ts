@@ -1,16 +1,20 @@
 /**
  * Report output for every command that reports: `--format text|json|markdown|html`, `--json` (= `--format json`),
- * `--output FILE`. The command builds its {@link ReportView} once and gives its own text renderer; this module picks
- * the renderer, decides colour (text only, only when writing to a TTY stdout and `NO_COLOR` is unset or empty, see
+ * `--output FILE`. The command gives its own text renderer, its JSON document (the command's documented shape headed
+ * by `schemaVersion` and `$schema`, see src/report/documents.ts) and a {@link ReportView} for Markdown and HTML
+ * (built only when one of those is asked for); this module picks the renderer, decides colour (text only, only when writing to a TTY stdout and `NO_COLOR` is unset or empty, see
  * https://no-color.org) and writes to stdout or the file.
  *
  * Adoption in a command:
  * ```ts
  * addOutputOptions(cmd);                         // after the command's own options
  * cmd.action(action(async (target, opts) => {
- *   const view = buildReportView({ kind: "probe", probe: result }, { now: Date.now() });
- *   await writeReport(opts, { view, text: ({ color }) => renderProbeText(result, { color, now }) });
- *   return exitCodeFor(view);
+ *   await writeReport(opts, {
+ *     text: ({ color }) => renderProbeText(result, { color }),
+ *     json: () => probeDocument(result),
+ *     view: () => buildReportView({ kind: "probe", probe: result }, { now: Date.now() }),
+ *   });
+ *   return exitCodeFor(result);
  * }));
  * ```
  */
@@ -18,7 +22,7 @@ import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { MtlsDoctorError } from "../errors.js";
 import { renderHtml } from "../report/html/page.js";
-import { renderJson } from "../report/json.js";
+import { renderJsonDocument } from "../report/documents.js";
 import { renderMarkdown } from "../report/markdown.js";
 import type { ReportView } from "../report/view.js";
 
@@ -32,10 +36,14 @@ export interface OutputOptions {
   output?: string;
 }
 
-/** What a command gives {@link writeReport}: the view, and its own text renderer (colour decided here). */
+/** What a command gives {@link writeReport}: one producer per format family (only the one asked for is called). */
 export interface ReportRenderers {
-  view: ReportView;
-  text: (ctx: { color: boolean }) => string;
+  /** The command's own text. `color`: ANSI colours allowed; `tty`: the text goes to a terminal (not a file or pipe). */
+  text: (ctx: { color: boolean; tty: boolean }) => string;
+  /** The command's JSON document (schemas/<kind>.schema.json). */
+  json: () => object;
+  /** The view model read by the Markdown and HTML renderers. */
+  view: () => ReportView;
 }
 
 /** Where output goes and what the environment says; defaults are the real process (tests pass their own). */
@@ -76,16 +84,16 @@ export function useColor(opts: OutputOptions, out: OutputEnv = {}): boolean {
 }
 
 /** Renders the report in the chosen format (pure; colour only for text). */
-export function renderReport(format: ReportFormat, r: ReportRenderers, color: boolean): string {
+export function renderReport(format: ReportFormat, r: ReportRenderers, color: boolean, tty = false): string {
   switch (format) {
     case "text":
-      return r.text({ color });
+      return r.text({ color, tty });
     case "json":
-      return renderJson(r.view);
+      return renderJsonDocument(r.json());
     case "markdown":
-      return renderMarkdown(r.view);
+      return renderMarkdown(r.view());
     case "html":
-      return renderHtml(r.view);
+      return renderHtml(r.view());
   }
 }
 
@@ -96,7 +104,8 @@ export function renderReport(format: ReportFormat, r: ReportRenderers, color: bo
  */
 export async function writeReport(opts: OutputOptions, r: ReportRenderers, out: OutputEnv = {}): Promise<void> {
   const format = resolveFormat(opts);
-  const text = renderReport(format, r, format === "text" && useColor(opts, out));
+  const tty = !opts.output && (out.stdout ?? process.stdout).isTTY === true;
+  const text = renderReport(format, r, format === "text" && useColor(opts, out), tty);
   if (!opts.output) {
     (out.stdout ?? process.stdout).write(text);
     return;

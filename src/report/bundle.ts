@@ -9,13 +9,14 @@
  * Pure: builds the file list from what the caller gathered; writing it (folder or .tar.gz) is the CLI's job.
  */
 import { basename } from "node:path";
-import type { Diagnosis } from "../diagnose/types.js";
+import type { AnalyzeResult } from "../capture/analyze.js";
+import type { DiagnosisDetail } from "../diagnose/engine.js";
 import type { Conversation, Evidence, ProbeEvidence, ServerPolicy, StoreEvidence } from "../evidence/model.js";
 import type { EntryChecks } from "../pki/types.js";
 import { namesOf } from "./chainPanel.js";
 import { isoTime } from "./format.js";
 import { renderHtml } from "./html/page.js";
-import { renderJson } from "./json.js";
+import { analyzeDocument, diagnoseDocument, probeDocument, renderJsonDocument, type JsonDocument } from "./documents.js";
 import { mdText, renderMarkdown } from "./markdown.js";
 import { Redactor } from "./redact.js";
 import { renderProbeText } from "./text/probe.js";
@@ -31,9 +32,10 @@ export interface GatherInput {
   request: Record<string, string | number | boolean>;
   stores: (StoreEvidence & { checks?: Record<string, EntryChecks> })[];
   probe?: ProbeEvidence;
-  capture?: { file: string; keylog?: string; conversations: Conversation[]; policy?: ServerPolicy };
+  /** The capture: the analysis (for capture-summary.json) and its conversations and policy (for the report view). */
+  capture?: { file: string; keylog?: string; analysis: AnalyzeResult; conversations: Conversation[]; policy?: ServerPolicy };
   evidence?: Evidence;
-  diagnosis?: Diagnosis;
+  diagnosis?: DiagnosisDetail;
   missing: { piece: string; reason: string }[];
 }
 
@@ -49,11 +51,13 @@ export interface BundleOptions {
   redact: boolean;
 }
 
-/** Builds the bundle's files. Never includes key material or passwords: only certInfo records and report views. */
+/** Builds the bundle's files. Never includes key material or passwords: only certInfo records, the commands' JSON documents and report views. */
 export function buildBundle(input: GatherInput, opts: BundleOptions): BundleFile[] {
   const r = new Redactor();
   if (opts.redact) register(r, input);
   const red = <T>(x: T): T => (opts.redact ? dropDerHex(r.deep(x)) : x);
+  /** A JSON document, redacted; `schemaVersion` and `$schema` are kept as they are (never passed through redaction). */
+  const redDoc = (d: JsonDocument): JsonDocument => ({ ...red(d), schemaVersion: d.schemaVersion, $schema: d.$schema });
   const path = (p: string): string => (opts.redact ? r.apply(basename(p)) : p);
   const files: BundleFile[] = [];
 
@@ -96,8 +100,7 @@ export function buildBundle(input: GatherInput, opts: BundleOptions): BundleFile
   }
 
   if (input.probe) {
-    const v = red(fileView(buildReportView({ kind: "probe", probe: input.probe }, { now: input.now }), path));
-    files.push({ path: "probe.json", content: renderJson(v), description: "the probe result (schemas/probe.schema.json)" });
+    files.push({ path: "probe.json", content: renderJsonDocument(redDoc(probeDocument(input.probe))), description: "the probe result, as `probe --json` prints it (schemas/probe.schema.json)" });
     files.push({
       path: "probe.txt",
       content: opts.redact ? r.apply(renderProbeText(input.probe)) : renderProbeText(input.probe),
@@ -116,13 +119,19 @@ export function buildBundle(input: GatherInput, opts: BundleOptions): BundleFile
         path,
       ),
     );
-    files.push({ path: "capture-summary.json", content: renderJson(v), description: "the TLS conversations found in the capture (schemas/analyze.schema.json)" });
+    const doc = analyzeDocument(c.analysis);
+    files.push({
+      path: "capture-summary.json",
+      content: renderJsonDocument(redDoc({ ...doc, file: path(c.analysis.file) })),
+      description: "the TLS conversations found in the capture, as `analyze --json` prints them (schemas/analyze.schema.json)",
+    });
     files.push({ path: "capture-summary.md", content: renderMarkdown(v), description: "the same, as Markdown" });
   }
 
   if (input.evidence && input.diagnosis) {
     const v = red(fileView(buildReportView({ kind: "diagnose", evidence: input.evidence, diagnosis: input.diagnosis }, { now: input.now }), path));
-    files.push({ path: "diagnosis.json", content: renderJson(v), description: "findings with evidence and fixes (schemas/diagnose.schema.json)" });
+    const doc = diagnoseDocument(input.diagnosis, { ...input.evidence, stores: input.evidence.stores.map((s) => ({ ...s, store: { ...s.store, file: path(s.store.file) } })) });
+    files.push({ path: "diagnosis.json", content: renderJsonDocument(redDoc(doc)), description: "findings with evidence and fixes, as `diagnose --json` prints them (schemas/diagnose.schema.json)" });
     files.push({ path: "diagnosis.md", content: renderMarkdown(v), description: "a compact summary to paste into a ticket" });
     files.push({ path: "report.html", content: renderHtml(v), description: "the full report with the handshake ladder; opens offline in any browser" });
   }
@@ -145,7 +154,8 @@ function dropDerHex<T>(x: T): T {
   if (Array.isArray(x)) return x.map(dropDerHex) as T;
   if (x && typeof x === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) out[k] = k === "derHex" && typeof v === "string" ? "" : dropDerHex(v);
+    // DER of names: hex (derHex) and base64 (probe's acceptableCAs[].der) are dropped, their strings left empty.
+    for (const [k, v] of Object.entries(x)) out[k] = (k === "derHex" || k === "der") && typeof v === "string" ? "" : dropDerHex(v);
     return out as T;
   }
   return x;

@@ -1,34 +1,53 @@
 /**
- * JSON Schemas (draft 2020-12) of the report documents, one per report kind. This module is the source; the published
- * files `schemas/<kind>.schema.json` are written from it by `node scripts/gen-schemas.mjs` (after a build), and
- * test/report/schema.test.ts fails when the files and this module drift apart.
+ * JSON Schemas (draft 2020-12) of the JSON documents the commands print with `--format json` / `--json`:
+ * `inspect`, `probe`, `analyze`, `diagnose`. Each schema describes exactly that command's document (the shapes in
+ * `src/report/documents.ts`, built from `src/report/json/*.ts` and `analyzeResultToJson`), pins `schemaVersion` with
+ * `const`, and closes every object whose shape is fixed (`additionalProperties: false`).
  *
- * Every schema pins `schemaVersion` with `const` and forbids unknown properties, so a document that validates is
- * exactly what {@link buildReportView} makes.
+ * This module is the source; the published files `schemas/<kind>.schema.json` are written from it by
+ * `node scripts/gen-schemas.mjs` (after a build), and test/report/schema.test.ts fails when they drift apart.
  */
 import { FINDING_IDS } from "../diagnose/types.js";
-import { REPORT_KINDS, REPORT_SCHEMA_VERSION, type ReportKind } from "./view.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Schema = { [k: string]: Json };
 
-/** `$id` of a published schema: a URN naming the kind and the schemaVersion (files live in `schemas/`). */
-export function schemaId(kind: ReportKind): string {
-  return `urn:mtls-doctor:report:${kind}:${REPORT_SCHEMA_VERSION}`;
+/** Version of the JSON document shapes. Bumped on any incompatible change; every schema pins it with `const`. */
+export const JSON_SCHEMA_VERSION = "1.0" as const;
+
+/** The commands that print a JSON document, one schema each (`schemas/<kind>.schema.json`). */
+export const JSON_DOCUMENT_KINDS = ["diagnose", "probe", "analyze", "inspect"] as const;
+export type JsonDocumentKind = (typeof JSON_DOCUMENT_KINDS)[number];
+
+/** `$id` of a published schema (and the `$schema` value of a document): `urn:mtls-doctor:report:<kind>:<version>`. */
+export function schemaId(kind: JsonDocumentKind): string {
+  return `urn:mtls-doctor:report:${kind}:${JSON_SCHEMA_VERSION}`;
+}
+
+/** The kind named by a document's `$schema` value, or undefined when it is not one of ours. */
+export function kindOfSchemaId(id: unknown): JsonDocumentKind | undefined {
+  return JSON_DOCUMENT_KINDS.find((k) => schemaId(k) === id);
 }
 
 const str: Schema = { type: "string" };
-const int: Schema = { type: "integer" };
+const nullable = (s: Schema): Schema => ({ oneOf: [{ type: "null" }, s] });
 const nonNegInt: Schema = { type: "integer", minimum: 0 };
 const posInt: Schema = { type: "integer", minimum: 1 };
+const port: Schema = { type: "integer", minimum: 0, maximum: 65535 };
+const u8: Schema = { type: "integer", minimum: 0, maximum: 255 };
+const u16: Schema = { type: "integer", minimum: 0, maximum: 65535 };
 const bool: Schema = { type: "boolean" };
 const ms: Schema = { type: "integer", description: "ms since epoch" };
 /** Capture timestamps keep sub-millisecond precision (pcap µs/ns). */
 const msFrac: Schema = { type: "number", description: "ms since epoch (fractional for capture timestamps)" };
+const isoTime: Schema = { type: "string", format: "date-time", description: "ISO 8601 UTC time" };
+const hexStr: Schema = { type: "string", pattern: "^([0-9a-f]{2})*$", description: "DER as lowercase hex" };
+const b64Str: Schema = { type: "string", pattern: "^[A-Za-z0-9+/]*={0,2}$", description: "DER as base64" };
 const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
 const arr = (items: Schema, extra: Schema = {}): Schema => ({ type: "array", items, ...extra });
 const enumOf = (...values: string[]): Schema => ({ enum: values });
 
+/** A closed object: `required` keys must be there, `optional` may be, nothing else. */
 function obj(required: Record<string, Schema>, optional: Record<string, Schema> = {}, description?: string): Schema {
   return {
     type: "object",
@@ -40,12 +59,19 @@ function obj(required: Record<string, Schema>, optional: Record<string, Schema> 
 }
 
 const DIRECTION = enumOf("client→server", "server→client");
+const SENDER = enumOf("client", "server");
+const OUTCOME = enumOf("handshake-completed", "alert", "closed-during-handshake", "closed-after-handshake", "reset", "incomplete", "unknown");
+const VISIBILITY = enumOf("full", "encrypted-after-server-hello", "partial");
+const CLIENT_STACK = enumOf("java", "go", "dotnet", "openssl", "node", "curl");
+const STORE_FORMAT = enumOf("pem", "der", "pkcs12", "jks");
+const ENTRY_KIND = enumOf("private-key", "trusted-cert");
+const CA_STATE = enumOf("absent", "present", "present-empty");
+const REQUIRED = { oneOf: [bool, { const: "unknown" }], description: "true / false, or \"unknown\" when not tested" };
+const ALERT_LEVEL = { type: "string", description: "\"warning\", \"fatal\", or unknown(N)" };
 
-const defs: Record<string, Schema> = {
-  endpoint: obj({ host: str, port: { type: "integer", minimum: 0, maximum: 65535 } }),
-  target: obj({ host: str, port: { type: "integer", minimum: 0, maximum: 65535 } }, { sni: str }),
-  tool: obj({ name: { const: "mtls-doctor" }, version: str }),
-  counts: obj({ error: nonNegInt, warning: nonNegInt, info: nonNegInt }),
+/** Definitions shared by the schemas; each schema carries only the ones it uses. */
+const DEFS: Record<string, Schema> = {
+  endpoint: obj({ host: str, port }),
   certInfo: obj(
     {
       basicConstraints: str,
@@ -64,226 +90,258 @@ const defs: Record<string, Schema> = {
     { keyUsage: arr(str), extendedKeyUsage: arr(str), subjectKeyIdentifier: str, authorityKeyIdentifier: str },
     "The Apigee-style certInfo record (DNs most specific RDN first, like keytool).",
   ),
+  checkResult: obj({ ok: bool, reason: str }),
+  entryChecks: obj({
+    chainOrdered: ref("checkResult"),
+    signaturesValid: ref("checkResult"),
+    keyMatchesLeaf: ref("checkResult"),
+    expired: arr(nonNegInt, { description: "indexes (0 = leaf) of certificates expired at the time of the check" }),
+    notYetValid: arr(nonNegInt),
+    clientAuthAllowed: ref("checkResult"),
+    digitalSignatureAllowed: ref("checkResult"),
+  }),
   evidence: {
-    description: "A typed pointer to a piece of evidence, plus a one-line label for people.",
+    description: "A typed pointer to a piece of evidence (src/diagnose/types.ts EvidenceRef).",
     oneOf: [
       obj(
-        {
-          kind: { const: "certificate" },
-          role: enumOf("client-chain", "server-chain", "truststore", "keystore"),
-          index: nonNegInt,
-          subject: str,
-          issuer: str,
-          label: str,
-        },
+        { kind: { const: "certificate" }, role: enumOf("client-chain", "server-chain", "truststore", "keystore"), index: nonNegInt, subject: str, issuer: str },
         { alias: str, sha256Fingerprint: str },
       ),
-      obj(
-        { kind: { const: "dn" }, role: enumOf("acceptable-ca", "leaf-issuer", "chain-issuer", "looked-for"), dn: str, label: str },
-        { derHex: { type: "string", pattern: "^([0-9a-f]{2})*$" } },
-      ),
-      obj({ kind: { const: "message" }, index: posInt, type: str, label: str }, { frame: posInt, detail: str }),
-      obj({ kind: { const: "field" }, field: str, value: { type: ["string", "number", "boolean"] }, label: str }, { frame: posInt }),
-      obj(
-        { kind: { const: "alert" }, description: { type: "integer", minimum: 0, maximum: 255 }, name: str, sender: enumOf("client", "server"), label: str },
-        { messageIndex: posInt },
-      ),
-      obj({ kind: { const: "text" }, text: str, label: str }),
+      obj({ kind: { const: "dn" }, role: enumOf("acceptable-ca", "leaf-issuer", "chain-issuer", "looked-for"), dn: str }, { derHex: hexStr }),
+      obj({ kind: { const: "message" }, index: posInt, type: str }, { frame: posInt, detail: str }),
+      obj({ kind: { const: "field" }, field: str, value: { type: ["string", "number", "boolean"] } }, { frame: posInt }),
+      obj({ kind: { const: "alert" }, description: u8, name: str, sender: SENDER }, { messageIndex: posInt }),
+      obj({ kind: { const: "text" }, text: str }),
     ],
   },
   remediation: obj(
     { summary: str, side: enumOf("client", "server", "either"), steps: arr(str) },
     { stack: enumOf("java", "go", "dotnet", "openssl", "node", "curl", "server-openssl", "server-nginx", "server-java", "server-node") },
   ),
-  finding: obj(
-    {
-      id: { enum: [...FINDING_IDS], description: "Stable finding id: one per condition, never changes with wording." },
-      key: { type: "string", pattern: "^[a-z0-9-]+$", description: "Unique within the report: the id, or id-2, id-3 … for repeats." },
-      severity: enumOf("error", "warning", "info"),
-      title: str,
-      evidence: arr(ref("evidence")),
-      remediation: ref("remediation"),
-      reference: str,
-    },
-    { referenceUrl: { type: "string", format: "uri" } },
+  finding: obj({
+    id: { enum: [...FINDING_IDS], description: "Stable finding id: one per condition, never changes with wording." },
+    severity: enumOf("error", "warning", "info"),
+    title: str,
+    evidence: arr(ref("evidence")),
+    remediation: ref("remediation"),
+    reference: str,
+  }),
+  namedCode: obj({ code: u16, name: str }),
+  probeAlert: obj(
+    { level: ALERT_LEVEL, code: u8, name: str, sender: SENDER, messageIndex: posInt },
+    { afterMessageIndex: posInt, afterMessage: str, afterClientFinished: bool },
   ),
-  message: obj(
-    {
-      index: posInt,
-      direction: DIRECTION,
-      contentType: str,
-      type: str,
-      decrypted: bool,
-      encrypted: bool,
-      length: nonNegInt,
-      isAlert: bool,
-      failing: bool,
-      findings: arr(str),
-    },
-    { frame: posInt, time: msFrac, detail: str },
+  probeTranscriptMessage: obj(
+    { index: posInt, direction: DIRECTION, contentType: str, type: str, decrypted: bool, encrypted: bool, length: nonNegInt, detail: str },
+    { time: msFrac },
   ),
-  alert: obj(
+  analyzeMessage: obj(
+    { index: posInt, direction: DIRECTION, type: str, encrypted: bool, decrypted: bool },
     {
-      level: int,
-      levelName: str,
-      description: { type: "integer", minimum: 0, maximum: 255 },
-      descriptionName: str,
-      sender: enumOf("client", "server"),
-      messageIndex: posInt,
+      frame: posInt,
+      time: msFrac,
+      certificatesLength: { ...nonNegInt, description: "certificate_list length in bytes (0 = empty Certificate)" },
+      certificates: nonNegInt,
+      alert: obj({ level: ALERT_LEVEL, description: u8, name: str }),
     },
-    { afterMessageIndex: posInt, afterClientFinished: bool },
   ),
   gap: obj({ direction: DIRECTION, bytes: nonNegInt, atOffset: nonNegInt }),
-  conversation: obj(
+  analyzeConversation: obj(
     {
-      number: posInt,
-      source: enumOf("probe", "capture", "log"),
       client: ref("endpoint"),
       server: ref("endpoint"),
-      visibility: enumOf("full", "encrypted-after-server-hello", "partial"),
-      outcome: enumOf("handshake-completed", "alert", "closed-during-handshake", "closed-after-handshake", "reset", "incomplete", "unknown"),
-      messages: arr(ref("message")),
+      firstFrame: posInt,
+      messages: arr(ref("analyzeMessage")),
+      acceptableCAs: nullable(arr(obj({ dn: str, opensslDn: str, derHex: hexStr }))),
+      clientCertificateLength: nullable(nonNegInt),
+      alert: nullable(obj({ sender: SENDER, level: ALERT_LEVEL, description: u8, name: str }, { frame: posInt })),
+      outcome: OUTCOME,
+      visibility: VISIBILITY,
+      notes: arr(str),
       gaps: arr(ref("gap")),
-      closedWithoutAlert: bool,
-      decryptedCount: nonNegInt,
+      findings: arr(ref("finding")),
     },
-    { sni: str, tlsVersion: str, cipher: str, alert: ref("alert") },
-  ),
-  code: obj({ code: nonNegInt, name: str }),
-  policy: obj(
-    {
-      requested: bool,
-      required: { oneOf: [bool, { const: "unknown" }] },
-      acceptableCAs: arr(obj({ index: nonNegInt, dn: str, opensslDn: str, derHex: { type: "string", pattern: "^([0-9a-f]{2})*$" } })),
-      signatureAlgorithms: arr(ref("code")),
-    },
-    {
-      certificateAuthoritiesState: enumOf("absent", "present", "present-empty"),
-      signatureAlgorithmsCert: arr(ref("code")),
-      certificateTypes: arr(nonNegInt),
-    },
-  ),
-  dnMatch: obj({ caIndex: nonNegInt, how: enumOf("byte-equal", "normalised-equal") }),
-  chainPanel: obj(
-    {
-      source: enumOf("keystore", "sent", "none"),
-      chain: arr(
-        obj({
-          index: nonNegInt,
-          role: enumOf("leaf", "intermediate", "root"),
-          subject: str,
-          issuer: str,
-          issuedByNext: { oneOf: [{ type: "null" }, enumOf("byte-equal", "normalised-equal")] },
-          issuerMatches: arr(ref("dnMatch")),
-          subjectMatches: arr(ref("dnMatch")),
-        }),
-      ),
-      requested: bool,
-      anyCA: bool,
-      acceptableCAs: arr(obj({ index: nonNegInt, dn: str, opensslDn: str, matchedByIssuerOf: arr(nonNegInt) })),
-      lookedFor: arr(
-        obj({ dn: str, role: enumOf("looked-for", "leaf-issuer"), finding: { enum: [...FINDING_IDS] }, foundAt: { oneOf: [{ type: "null" }, nonNegInt] } }),
-      ),
-      verdict: enumOf("match", "no-match", "any", "not-requested", "no-chain"),
-    },
-    { alias: str, storeFile: str },
-  ),
-  checkResult: obj({ ok: bool, reason: str }),
-  entryChecks: obj({
-    chainOrdered: ref("checkResult"),
-    signaturesValid: ref("checkResult"),
-    keyMatchesLeaf: ref("checkResult"),
-    expired: arr(nonNegInt),
-    notYetValid: arr(nonNegInt),
-    clientAuthAllowed: ref("checkResult"),
-    digitalSignatureAllowed: ref("checkResult"),
-  }),
-  store: obj(
-    {
-      file: str,
-      format: str,
-      entries: arr(
-        obj(
-          { alias: str, kind: enumOf("private-key", "trusted-cert"), hasPrivateKey: bool, chain: arr(ref("certInfo")) },
-          { checks: ref("entryChecks") },
-        ),
-      ),
-    },
-    { role: enumOf("client-keystore", "server-truststore", "client-truststore"), formatDetail: str, alias: str },
-  ),
-  probe: obj(
-    {
-      target: ref("endpoint"),
-      handshakeCompleted: bool,
-      serverCertificates: arr(ref("certInfo")),
-      clientCertificateSent: { oneOf: [{ type: "null" }, arr(ref("certInfo"))] },
-    },
-    {
-      servername: str,
-      accepted: bool,
-      clientError: str,
-      withoutCertificate: obj({ handshakeCompleted: bool, accepted: bool }, { clientError: str }),
-    },
+    { sni: str, tlsVersion: str, cipher: str },
   ),
 };
 
-const TITLES: Record<ReportKind, string> = {
-  diagnose: "mtls-doctor diagnose report",
-  probe: "mtls-doctor probe report",
-  analyze: "mtls-doctor analyze report",
-  inspect: "mtls-doctor inspect report",
-};
+/** The defs reachable from `root` (so each published file carries only what it uses). */
+function usedDefs(root: Json): Record<string, Schema> {
+  const out: Record<string, Schema> = {};
+  const walk = (x: Json): void => {
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (x && typeof x === "object") {
+      for (const [k, v] of Object.entries(x)) {
+        if (k === "$ref" && typeof v === "string" && v.startsWith("#/$defs/")) {
+          const name = v.slice("#/$defs/".length);
+          if (!out[name]) {
+            out[name] = DEFS[name]!;
+            walk(DEFS[name]!);
+          }
+        } else walk(v);
+      }
+    }
+  };
+  walk(root);
+  return Object.fromEntries(Object.keys(DEFS).filter((k) => out[k]).map((k) => [k, out[k]!]));
+}
 
-/** The JSON Schema (draft 2020-12) of one report kind. A fresh object each call. */
-export function reportSchema(kind: ReportKind): Schema {
-  const common: Record<string, Schema> = {
-    schemaVersion: { const: REPORT_SCHEMA_VERSION, description: "Version of this document shape." },
-    kind: { const: kind },
-    tool: ref("tool"),
-    title: str,
-    headline: str,
-    counts: ref("counts"),
-    findings: arr(ref("finding")),
-    conversations: arr(ref("conversation")),
-    stores: arr(ref("store")),
-  };
-  const optional: Record<string, Schema> = {
-    generatedAt: ms,
-    verdict: enumOf("healthy", "problem", "inconclusive"),
-    target: ref("target"),
-    sourceFile: str,
-    policy: ref("policy"),
-    chainPanel: ref("chainPanel"),
-    probe: ref("probe"),
-  };
-  const required = { ...common };
-  if (kind === "diagnose") required.verdict = optional.verdict!;
-  if (kind === "probe") {
-    required.target = optional.target!;
-    required.probe = optional.probe!;
-    required.policy = optional.policy!;
+/** The document-specific properties, after `schemaVersion` and `$schema`: [required, optional, description]. */
+function body(kind: JsonDocumentKind): [Record<string, Schema>, Record<string, Schema>, string] {
+  switch (kind) {
+    case "inspect":
+      return [
+        {
+          file: str,
+          format: STORE_FORMAT,
+          entries: arr(
+            obj({ alias: str, kind: ENTRY_KIND, certName: str, certInfo: arr(ref("certInfo")), checks: ref("entryChecks") }),
+          ),
+        },
+        {},
+        "`mtls-doctor inspect --json`: every alias of the store with its chain as certInfo records and the entry checks.",
+      ];
+    case "probe": {
+      const run = {
+        handshakeCompleted: bool,
+        accepted: bool,
+        outcome: OUTCOME,
+        alert: nullable(ref("probeAlert")),
+        transcript: arr(ref("probeTranscriptMessage")),
+      };
+      return [
+        {
+          target: { type: "string", description: "host:port ([v6]:port)" },
+          servername: nullable(str),
+          tlsVersion: nullable(str),
+          cipher: nullable(str),
+          clientCertificateRequested: bool,
+          clientCertificateRequired: REQUIRED,
+          certificateAuthoritiesState: nullable(CA_STATE),
+          acceptableCAs: arr(obj({ dn: str, opensslDn: str, der: b64Str })),
+          signatureAlgorithms: arr(ref("namedCode")),
+          serverCertificates: arr(ref("certInfo")),
+          clientCertificateSent: { ...nullable(arr(ref("certInfo"))), description: "null = no Certificate message; [] = empty" },
+          alert: nullable(ref("probeAlert")),
+          handshakeCompleted: bool,
+          accepted: nullable(bool),
+          outcome: OUTCOME,
+          visibility: VISIBILITY,
+          clientError: nullable(str),
+          withoutCertificate: { ...nullable(obj(run)), description: "the extra run without a client certificate, when one was made" },
+          transcript: arr(ref("probeTranscriptMessage")),
+        },
+        { signatureAlgorithmsCert: arr(ref("namedCode")), certificateTypes: arr(u8) },
+        "`mtls-doctor probe --json`: what a live server asks of a client certificate, and how the handshake ended.",
+      ];
+    }
+    case "analyze":
+      return [
+        {
+          file: str,
+          format: enumOf("pcap", "pcapng"),
+          packets: nonNegInt,
+          truncated: bool,
+          conversations: arr(ref("analyzeConversation"), { description: "failed handshakes first, then by first frame" }),
+          warnings: arr(str),
+        },
+        {},
+        "`mtls-doctor analyze --json`: the TLS conversations of a capture, per conversation what was sent and why it failed.",
+      ];
+    case "diagnose": {
+      const chainCert = obj({ subject: str, issuer: str, notBefore: isoTime, notAfter: isoTime });
+      return [
+        {
+          verdict: enumOf("healthy", "problem", "inconclusive"),
+          findings: arr(ref("finding"), { description: "errors first, then warnings, then info" }),
+          evidence: obj(
+            {
+              now: isoTime,
+              clientStack: CLIENT_STACK,
+              stores: arr(
+                obj({
+                  role: enumOf("client-keystore", "server-truststore", "client-truststore"),
+                  file: str,
+                  format: STORE_FORMAT,
+                  entries: arr(obj({ alias: str, kind: ENTRY_KIND, chain: arr(chainCert) })),
+                }),
+              ),
+            },
+            {
+              policy: obj(
+                {
+                  requested: bool,
+                  required: REQUIRED,
+                  acceptableCAs: arr(obj({ dn: str, opensslDn: str, derHex: hexStr })),
+                  signatureAlgorithms: arr(str),
+                },
+                { certificateAuthoritiesState: CA_STATE },
+              ),
+              clientModel: obj({
+                model: str,
+                chosenAlias: nullable(str),
+                sentChain: arr(str, { description: "subjects of the certificates the client would send, leaf first" }),
+                empty: bool,
+                summary: str,
+                reasons: arr(
+                  obj(
+                    { alias: str, accepted: bool, why: str },
+                    {
+                      rank: enumOf("EXACT", "EXPIRED", "EXTENSION_MISMATCH"),
+                      compared: arr(
+                        obj(
+                          { chainIndex: nonNegInt, issuer: str, acceptableCA: str, result: enumOf("byte-equal", "normalised-equal", "different") },
+                          { byName: bool },
+                        ),
+                        { maxItems: 8 },
+                      ),
+                    },
+                  ),
+                ),
+              }),
+              handshake: obj({
+                server: { type: "string", description: "host:port" },
+                tlsVersion: nullable(str),
+                outcome: OUTCOME,
+                alert: nullable(obj({ sender: SENDER, description: u8, name: str })),
+                messages: arr(str, { description: "the transcript, one line per message, as the text report prints it" }),
+              }),
+              clientCertificateSent: nullable(arr(ref("certInfo"))),
+              clientError: nullable(str),
+            },
+          ),
+        },
+        {},
+        "`mtls-doctor diagnose --json`: verdict, findings (stable ids, evidence, remediation) and the evidence they rest on.",
+      ];
+    }
   }
-  if (kind === "analyze" || kind === "inspect") required.sourceFile = optional.sourceFile!;
-  if (kind === "inspect") {
-    delete optional.verdict;
-    delete optional.target;
-    delete optional.policy;
-    delete optional.chainPanel;
-    delete optional.probe;
-  }
-  for (const k of Object.keys(required)) delete optional[k];
-  const root = obj(required, optional);
-  return {
-    $schema: "https://json-schema.org/draft/2020-12/schema",
-    $id: schemaId(kind),
-    title: TITLES[kind],
-    description: `The JSON document of \`mtls-doctor ${kind} --format json\` (schemaVersion ${REPORT_SCHEMA_VERSION}).`,
-    ...root,
-    $defs: JSON.parse(JSON.stringify(defs)) as Json,
-  };
+}
+
+/** The JSON Schema (draft 2020-12) of one command's JSON document. A fresh object each call. */
+export function reportSchema(kind: JsonDocumentKind): Schema {
+  const [required, optional, description] = body(kind);
+  const root = obj(
+    {
+      schemaVersion: { const: JSON_SCHEMA_VERSION, description: "Version of this document shape." },
+      $schema: { const: schemaId(kind), description: "The $id of the schema this document follows." },
+      ...required,
+    },
+    optional,
+  );
+  return JSON.parse(
+    JSON.stringify({
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: schemaId(kind),
+      title: `mtls-doctor ${kind} JSON`,
+      description: `${description} schemaVersion ${JSON_SCHEMA_VERSION}.`,
+      ...root,
+      $defs: usedDefs(root),
+    }),
+  ) as Schema;
 }
 
 /** All schemas, keyed by kind. */
-export function allReportSchemas(): Record<ReportKind, Schema> {
-  return Object.fromEntries(REPORT_KINDS.map((k) => [k, reportSchema(k)])) as Record<ReportKind, Schema>;
+export function allReportSchemas(): Record<JsonDocumentKind, Schema> {
+  return Object.fromEntries(JSON_DOCUMENT_KINDS.map((k) => [k, reportSchema(k)])) as Record<JsonDocumentKind, Schema>;
 }

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expectValidReport } from "../helpers/reportSchema.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const DIR = join(ROOT, "test/fixtures/captures");
@@ -27,6 +28,8 @@ describe("mtls-doctor analyze", () => {
     for (const k of ["client", "server", "sni", "tlsVersion", "cipher", "messages", "acceptableCAs", "clientCertificateLength", "alert", "outcome", "findings"]) expect(c).toHaveProperty(k);
     expect(c.messages[0]).toMatchObject({ frame: 4, direction: "client→server", type: "ClientHello" });
     expect(c.clientCertificateLength).toBeGreaterThan(0);
+    expect(Object.keys(j).slice(0, 2)).toEqual(["schemaVersion", "$schema"]);
+    expectValidReport(j, "analyze");
   });
 
   it("bad input: not a capture (exit 2), truncated last packet (warning, still analysed)", () => {

@@ -6,6 +6,7 @@ import { parseCertificatePem } from "../../src/pki/certificate.js";
 import { checkEntry, buildPath } from "../../src/pki/chain.js";
 import { makeStores, keytool, PASSWORD, type Stores } from "../helpers/stores.js";
 import { writeFileSync } from "node:fs";
+import { expectValidReport } from "../helpers/reportSchema.js";
 
 let s: Stores;
 let listing: Record<string, string> = {};
@@ -157,7 +158,10 @@ describe("inspect CLI", () => {
     const r = spawnSync("node", ["dist/cli/main.js", "inspect", s.p("client-keytool.p12"), "--json"], { encoding: "utf8", env: { ...process.env, MTLS_DOCTOR_PASSWORD: PASSWORD } });
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(["file", "format", "entries"]);
+    expect(Object.keys(j)).toEqual(["schemaVersion", "$schema", "file", "format", "entries"]);
+    expect(j.schemaVersion).toBe("1.0");
+    expect(j.$schema).toBe("urn:mtls-doctor:report:inspect:1.0");
+    expectValidReport(j, "inspect");
     expect(Object.keys(j.entries[0])).toEqual(["alias", "kind", "certName", "certInfo", "checks"]);
     expect(j.entries.find((e: { alias: string }) => e.alias === "client").certInfo[0].serialNumber).toBe("65:00:00:00:d2:3e:12:d8:56:fa:e2:a9:69:00:06:00:00:00:00:d2");
     expect(r.stdout).not.toContain(PASSWORD);

@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { makeLabPki, type LabPki } from "../helpers/labPki.js";
 import { startOpensslServer } from "../helpers/peers.js";
+import { expectValidReport } from "../helpers/reportSchema.js";
 
 const MAIN = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
@@ -117,6 +118,8 @@ describe("probe output", () => {
       expect(j.clientCertificateSent).toHaveLength(2);
       expect(j.alert).toBeNull();
       expect(j.transcript[0]).toMatchObject({ index: 1, direction: "client→server", type: "ClientHello" });
+      expect(Object.keys(j).slice(0, 2)).toEqual(["schemaVersion", "$schema"]);
+      expectValidReport(j, "probe");
     } finally {
       await srv.stop();
     }

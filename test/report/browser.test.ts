@@ -19,7 +19,7 @@ import type { Evidence } from "../../src/evidence/model.js";
 import { loadKeystore } from "../../src/pki/store.js";
 import { probe } from "../../src/probe/probe.js";
 import { renderHtml } from "../../src/report/html/page.js";
-import { renderJson } from "../../src/report/json.js";
+import { diagnoseDocument, renderJsonDocument } from "../../src/report/documents.js";
 import { buildReportView, type ReportView } from "../../src/report/view.js";
 import { makeLabPki, type LabPki } from "../helpers/labPki.js";
 import { startOpensslServer } from "../helpers/peers.js";
@@ -53,8 +53,9 @@ async function failingScenario(tls: "1.2" | "1.3"): Promise<ReportView> {
     // Java's key manager finds no certificate issued by Root A, so it sends an empty Certificate: probe without one.
     const result = await probe({ host: "127.0.0.1", port: server.port, servername: "localhost", checkRequired: false });
     const evidence: Evidence = { now: Date.now(), stores: [{ store, role: "client-keystore", alias: "client" }], conversations: [], probe: result, policy: result.policy, clientStack: "java", serverStack: "openssl" };
-    const view = buildReportView({ kind: "diagnose", evidence, diagnosis: diagnose(evidence, { alias: "client" }) }, { now: evidence.now });
-    expectValidReport(renderJson(view));
+    const diagnosis = diagnose(evidence, { alias: "client" });
+    const view = buildReportView({ kind: "diagnose", evidence, diagnosis }, { now: evidence.now });
+    expectValidReport(renderJsonDocument(diagnoseDocument(diagnosis, evidence)));
     return view;
   } finally {
     await server.stop();

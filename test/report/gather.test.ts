@@ -83,6 +83,9 @@ describe("mtls-doctor gather", () => {
     const files = filesUnder(join(x, "bundle"));
     expectValidReport(files.get("diagnosis.json")!.toString());
     expectValidReport(files.get("probe.json")!.toString());
+    // the bundle's JSON files are the commands' own documents, each naming its schema
+    expectValidReport(files.get("diagnosis.json")!.toString(), "diagnose");
+    expectValidReport(files.get("probe.json")!.toString(), "probe");
     const diag = JSON.parse(files.get("diagnosis.json")!.toString()) as { verdict: string; findings: { id: string }[] };
     expect(diag.verdict).toBe("problem");
     const certinfo = JSON.parse(files.get("keystore-certinfo.json")!.toString()) as { entries: { alias: string; hasPrivateKey: boolean; certInfo: { subject: string }[] }[] }[];
@@ -112,6 +115,8 @@ describe("mtls-doctor gather", () => {
       for (const s of secrets()) expect(body.includes(s.bytes), `${name} contains ${s.name}`).toBe(false);
     }
     for (const f of ["diagnosis.json", "probe.json"]) expectValidReport(files.get(f)!.toString());
+    expectValidReport(files.get("diagnosis.json")!.toString(), "diagnose");
+    expectValidReport(files.get("probe.json")!.toString(), "probe");
     // the client's issuer reads the same in the store listing, the diagnosis and the HTML report
     const certinfo = JSON.parse(files.get("keystore-certinfo.json")!.toString()) as { entries: { certInfo: { issuer: string; subject: string }[] }[] }[];
     const issuer = certinfo[0]!.entries[0]!.certInfo[0]!.issuer;
@@ -130,9 +135,11 @@ describe("mtls-doctor gather", () => {
     expect(r.status).toBe(0);
     const files = filesUnder(out);
     for (const f of ["capture-summary.json", "diagnosis.json"]) expectValidReport(files.get(f)!.toString());
-    const summary = JSON.parse(files.get("capture-summary.json")!.toString()) as { sourceFile: string; conversations: { decryptedCount: number; client: { host: string } }[] };
-    expect(summary.sourceFile).toBe("openssl-tls13-nocert.pcap");
-    expect(summary.conversations[0]!.decryptedCount).toBeGreaterThan(0);
+    // capture-summary.json is exactly what `analyze --json` prints (redacted): the analyze schema, the file's base name
+    const summary = JSON.parse(files.get("capture-summary.json")!.toString()) as { $schema: string; file: string; conversations: { messages: { decrypted: boolean }[]; client: { host: string } }[] };
+    expectValidReport(summary, "analyze");
+    expect(summary.file).toBe("openssl-tls13-nocert.pcap");
+    expect(summary.conversations[0]!.messages.filter((m) => m.decrypted).length).toBeGreaterThan(0);
     expect(summary.conversations[0]!.client.host).toMatch(/^host-\d+$/);
     for (const [name, body] of files) expect(body.toString().includes("127.0.0.1"), name).toBe(false);
     expect(files.get("README.md")!.toString()).toMatch(/probe: no --connect given/);

@@ -5,6 +5,8 @@ import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { addOutputOptions, resolveFormat, useColor, writeReport, type OutputOptions } from "../../src/cli/output.js";
 import { MtlsDoctorError } from "../../src/errors.js";
+import { diagnose } from "../../src/diagnose/engine.js";
+import { diagnoseDocument } from "../../src/report/documents.js";
 import { buildReportView } from "../../src/report/view.js";
 import { expectValidReport } from "../helpers/reportSchema.js";
 import { caMismatchTls12, NOW } from "./fixtures.js";
@@ -21,7 +23,11 @@ function parse(args: string[]): OutputOptions {
 async function renderers() {
   const { evidence, diagnosis } = await caMismatchTls12();
   const view = buildReportView({ kind: "diagnose", evidence, diagnosis }, { now: NOW });
-  return { view, text: ({ color }: { color: boolean }) => (color ? "\x1b[31mred\x1b[0m\n" : "plain\n") };
+  return {
+    view: () => view,
+    json: () => diagnoseDocument(diagnose(evidence), evidence),
+    text: ({ color }: { color: boolean }) => (color ? "\x1b[31mred\x1b[0m\n" : "plain\n"),
+  };
 }
 
 describe("addOutputOptions / writeReport", () => {

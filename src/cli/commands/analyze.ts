@@ -1,5 +1,6 @@
 /**
- * `mtls-doctor analyze <capture> [--keylog F] [--keystore F ...] [--password P] [--filter host:port] [--json]`:
+ * `mtls-doctor analyze <capture> [--keylog F] [--keystore F ...] [--password P] [--filter host:port]
+ *   [--format text|json|markdown|html | --json] [--output F]`:
  * reads a pcap/pcapng capture, reassembles every TCP connection, decodes the TLS handshakes (TLS 1.3 with a key
  * log or a pcapng Decryption Secrets Block) and diagnoses each conversation, failed handshakes first.
  * Exit: 0 nothing failed; 1 a failed handshake or an error finding; 2 bad input (not a capture, bad key log ...).
@@ -7,25 +8,49 @@
  */
 import type { Command } from "commander";
 import { ExitCode } from "../../errors.js";
-import { analyzeCapture, analyzeResultToJson } from "../../capture/analyze.js";
+import { analyzeCapture, type AnalyzeResult } from "../../capture/analyze.js";
+import { policyFromConversation } from "../../evidence/conversation.js";
 import { loadKeystore } from "../../pki/store.js";
 import type { StoreEvidence } from "../../evidence/model.js";
+import { analyzeDocument } from "../../report/documents.js";
 import { renderAnalyzeText } from "../../report/text/analyze.js";
+import { buildReportView, type ReportView } from "../../report/view.js";
+import { addOutputOptions, resolveFormat, writeReport, type OutputOptions } from "../output.js";
 import { action } from "../run.js";
 
 /** Files smaller than this get no progress bar. */
 const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
 
-export interface AnalyzeCliOptions {
+export interface AnalyzeCliOptions extends OutputOptions {
   keylog?: string;
   keystore?: string[];
   password?: string;
   filter?: string;
-  json?: boolean;
+}
+
+/**
+ * The report view of an analysis (for Markdown and HTML): every conversation, and, when the capture holds exactly one,
+ * its diagnosis and the policy its CertificateRequest showed (a view links findings to one conversation's messages).
+ */
+export function analyzeView(r: AnalyzeResult, source: { file: string; keylog?: string }, now: number): ReportView {
+  const conversations = r.conversations.map((c) => c.conversation);
+  const only = r.conversations.length === 1 ? r.conversations[0]! : undefined;
+  const withRequest = only?.conversation.messages.some((m) => m.type === "CertificateRequest") ? only.conversation : undefined;
+  return buildReportView(
+    {
+      kind: "analyze",
+      source,
+      conversations,
+      ...(withRequest ? { policy: policyFromConversation(withRequest) } : {}),
+      ...(only ? { diagnosis: only.diagnosis } : {}),
+    },
+    { now },
+  );
 }
 
 /** Runs the analysis for the CLI and prints it; returns the exit code. Shared by `diagnose --capture`. */
 export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<number> {
+  resolveFormat(o); // a usage error before reading the capture
   const password = o.password ?? process.env.MTLS_DOCTOR_PASSWORD;
   const stores: StoreEvidence[] = [];
   for (const f of o.keystore ?? []) stores.push({ store: await loadKeystore(f, password === undefined ? {} : { password }), role: "client-keystore" });
@@ -59,12 +84,12 @@ export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<nu
     }
   }
   for (const w of warnings) process.stderr.write(`mtls-doctor: warning: ${w}\n`);
-  if (o.json) {
-    const { warnings: _w, ...rest } = analyzeResultToJson(result) as Record<string, unknown>;
-    process.stdout.write(JSON.stringify({ ...rest, warnings: result.warnings }, null, 2) + "\n");
-  } else {
-    process.stdout.write(renderAnalyzeText({ ...result, warnings: [] }));
-  }
+  const done = result;
+  await writeReport(o, {
+    text: () => renderAnalyzeText({ ...done, warnings: [] }),
+    json: () => analyzeDocument(done),
+    view: () => analyzeView(done, { file, ...(o.keylog ? { keylog: o.keylog } : {}) }, Date.now()),
+  });
   const failed = result.conversations.some(
     (c) => c.diagnosis.verdict === "problem" || ["alert", "reset", "closed-during-handshake"].includes(c.summary.outcome),
   );
@@ -97,14 +122,13 @@ class ProgressBar {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("analyze")
     .description("Analyse the TLS handshakes in a pcap/pcapng capture: per conversation, what was sent and why it failed")
     .argument("<capture>", "pcap or pcapng file (tcpdump -w, dumpcap, Wireshark)")
     .option("--keylog <file>", "NSS key log (SSLKEYLOGFILE, openssl -keylogfile) to decrypt TLS 1.3 handshakes")
     .option("--keystore <file...>", "client keystore(s) to check against the server's CertificateRequest")
     .option("--password <password>", "keystore password (or env MTLS_DOCTOR_PASSWORD)")
-    .option("--filter <host:port>", "only conversations with this endpoint (host:port, [v6]:port, :port or host)")
-    .option("--json", "print JSON: { conversations: [ { client, server, sni, tlsVersion, cipher, messages, acceptableCAs, clientCertificateLength, alert, outcome, findings } ] }")
-    .action(action(async (file: string, opts: AnalyzeCliOptions) => runAnalyze(file, opts)));
+    .option("--filter <host:port>", "only conversations with this endpoint (host:port, [v6]:port, :port or host)");
+  addOutputOptions(cmd).action(action(async (file: string, opts: AnalyzeCliOptions) => runAnalyze(file, opts)));
 }

@@ -151,7 +151,7 @@ export function register(program: Command): void {
           const r = await analyzeCapture(o.capture, { ...(o.keylog ? { keyLogFile: o.keylog } : {}), stores: storeEvidence, ...(clientStack ? { clientStack } : {}) });
           const conversations: Conversation[] = r.conversations.map((c) => c.conversation);
           const withRequest = conversations.find((c) => c.messages.some((m) => m.type === "CertificateRequest"));
-          capture = { file: o.capture, ...(o.keylog ? { keylog: o.keylog } : {}), conversations, ...(withRequest ? { policy: policyFromConversation(withRequest) } : {}) };
+          capture = { file: o.capture, ...(o.keylog ? { keylog: o.keylog } : {}), analysis: r, conversations, ...(withRequest ? { policy: policyFromConversation(withRequest) } : {}) };
           for (const w of r.warnings) missing.push({ piece: "capture (partly)", reason: w });
         }
 

@@ -1,7 +1,7 @@
 /**
  * `mtls-doctor probe <host:port> [--servername N] [--tls-version 1.2|1.3]
  *   [--keystore F [--password P] [--alias A] | --cert F --key F [--key-password P]] [--timeout ms] [--grace ms]
- *   [--no-check-required] [--json]`
+ *   [--no-check-required] [--format text|json|markdown|html | --json] [--output F]`
  *
  * Connects once (twice when a certificate is requested and one was offered, to learn whether it is required) and
  * prints what the server asks of a client and how the handshake ended.
@@ -14,7 +14,9 @@ import { ExitCode, MtlsDoctorError, isMtlsDoctorError } from "../../errors.js";
 import { probe } from "../../probe/probe.js";
 import { credentialFromFiles, credentialFromKeystore, type Credential } from "../../probe/credential.js";
 import { renderProbeText } from "../../report/text/probe.js";
-import { probeToJson } from "../../report/json/probe.js";
+import { probeDocument } from "../../report/documents.js";
+import { buildReportView } from "../../report/view.js";
+import { addOutputOptions, resolveFormat, writeReport, type OutputOptions } from "../output.js";
 import { action } from "../run.js";
 
 /** Parses "host:port", "[v6]:port". Throws MTLSD_ERR_BAD_TARGET. */
@@ -34,7 +36,7 @@ function positiveMs(v: string | undefined, flag: string, dflt: number): number {
   return n;
 }
 
-interface ProbeCliOptions {
+interface ProbeCliOptions extends OutputOptions {
   servername?: string;
   tlsVersion?: string;
   keystore?: string;
@@ -46,7 +48,6 @@ interface ProbeCliOptions {
   timeout?: string;
   grace?: string;
   checkRequired: boolean;
-  json?: boolean;
 }
 
 async function loadCredential(o: ProbeCliOptions): Promise<Credential | undefined> {
@@ -62,7 +63,7 @@ async function loadCredential(o: ProbeCliOptions): Promise<Credential | undefine
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("probe")
     .description("Connect to a live TLS server and report what it asks of a client certificate, and how the handshake ends")
     .argument("<host:port>", "the server to probe (IPv6 as [addr]:port)")
@@ -76,10 +77,10 @@ export function register(program: Command): void {
     .option("--key-password <password>", "passphrase of an encrypted --key (or env MTLS_DOCTOR_PASSWORD)")
     .option("--timeout <ms>", "per connection: TCP connect + handshake budget in ms", "10000")
     .option("--grace <ms>", "TLS 1.3: how long to wait after the handshake for the server's verdict, in ms", "1500")
-    .option("--no-check-required", "do not probe a second time without a certificate to learn whether one is required")
-    .option("--json", "print JSON (target, tlsVersion, cipher, clientCertificateRequested, clientCertificateRequired, acceptableCAs, ...)")
-    .action(
+    .option("--no-check-required", "do not probe a second time without a certificate to learn whether one is required");
+  addOutputOptions(cmd).action(
       action(async (targetArg: string, o: ProbeCliOptions) => {
+        resolveFormat(o); // a usage error before any connection
         const { host, port } = parseTarget(targetArg);
         if (o.tlsVersion !== undefined && o.tlsVersion !== "1.2" && o.tlsVersion !== "1.3")
           throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--tls-version: expected 1.2 or 1.3, got ${JSON.stringify(o.tlsVersion)}`);
@@ -98,8 +99,11 @@ export function register(program: Command): void {
           if (credential && isMtlsDoctorError(e, "MTLSD_ERR_BAD_KEY")) throw new MtlsDoctorError(e.code, `${credential.label}: ${e.message}`);
           throw e;
         });
-        if (o.json) process.stdout.write(JSON.stringify(probeToJson(evidence), null, 2) + "\n");
-        else process.stdout.write(renderProbeText(evidence));
+        await writeReport(o, {
+          text: () => renderProbeText(evidence),
+          json: () => probeDocument(evidence),
+          view: () => buildReportView({ kind: "probe", probe: evidence }, { now: Date.now() }),
+        });
         return evidence.accepted ? ExitCode.OK : ExitCode.PROBLEM;
       }),
     );
