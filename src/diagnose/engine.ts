@@ -3,11 +3,12 @@
  * where transcript rules (which confirm) come after store/policy/path rules (which explain), sorts findings
  * error → warning → info and decides the verdict. Pure: `evidence.now` is the only clock.
  */
-import type { Evidence } from "../evidence/model.js";
+import type { Conversation, Evidence } from "../evidence/model.js";
 import type { JavaKeyManager } from "./clients/types.js";
 import { buildContext, type Rule, type RuleContext } from "./rules/context.js";
 import { incompleteChainRule } from "./rules/chain.js";
 import { pathRule } from "./rules/path.js";
+import { serverLogRule } from "./rules/serverlog.js";
 import { POLICY_RULES } from "./rules/policy.js";
 import { STORE_RULES } from "./rules/store.js";
 import { TRANSCRIPT_RULES } from "./rules/transcript.js";
@@ -15,7 +16,7 @@ import type { Diagnosis, Finding, Severity } from "./types.js";
 import type { ClientSelection } from "./clients/types.js";
 
 /** Every rule, in run order. */
-export const RULES: readonly Rule[] = [...STORE_RULES, incompleteChainRule, ...POLICY_RULES, pathRule, ...TRANSCRIPT_RULES];
+export const RULES: readonly Rule[] = [...STORE_RULES, incompleteChainRule, ...POLICY_RULES, pathRule, serverLogRule, ...TRANSCRIPT_RULES];
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -33,6 +34,8 @@ export interface DiagnosisDetail extends Diagnosis {
   selection?: ClientSelection;
   /** The client stack modelled. */
   clientStack: RuleContext["clientStack"];
+  /** The handshake the diagnosis read (probe, capture, or a logged one), when there was one. */
+  conversation?: Conversation;
 }
 
 /**
@@ -47,5 +50,5 @@ export function diagnose(evidence: Evidence, opts: DiagnoseOptions = {}): Diagno
   for (const rule of RULES) findings.push(...rule.run(ctx, findings));
   const sorted = findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
   const verdict = sorted.some((f) => f.severity === "error") ? "problem" : sorted.some((f) => f.id === "healthy") ? "healthy" : "inconclusive";
-  return { verdict, findings: sorted, clientStack: ctx.clientStack, ...(ctx.selection ? { selection: ctx.selection } : {}) };
+  return { verdict, findings: sorted, clientStack: ctx.clientStack, ...(ctx.selection ? { selection: ctx.selection } : {}), ...(ctx.conversation ? { conversation: ctx.conversation } : {}) };
 }

@@ -3,7 +3,7 @@
  * exactly that, and diagnose the result. Shared by `mtls-doctor diagnose --connect` and `mtls-doctor demo`.
  */
 import { isMtlsDoctorError } from "../errors.js";
-import type { ClientStack, Evidence, ProbeEvidence, ServerStack, StoreEvidence } from "../evidence/model.js";
+import type { ClientStack, Evidence, LogEvidence, ProbeEvidence, ServerStack, StoreEvidence } from "../evidence/model.js";
 import { probe, type ProbeOptions } from "../probe/probe.js";
 import { defaultClientStack, selectClientCertificate } from "./clients/index.js";
 import type { ClientSelection, JavaKeyManager } from "./clients/types.js";
@@ -28,6 +28,8 @@ export interface LiveOptions {
   graceMs?: number;
   /** ms since epoch for every validity judgement. */
   now: number;
+  /** Logs (src/logs readLog) to diagnose along with the probe: their events confirm or explain findings. */
+  logs?: LogEvidence[];
 }
 
 /** The evidence gathered and the diagnosis made from it. */
@@ -87,6 +89,7 @@ export async function diagnoseLive(o: LiveOptions): Promise<LiveResult> {
     policy: result.policy,
     clientStack,
     ...(o.serverStack ? { serverStack: o.serverStack } : {}),
+    ...(o.logs?.length ? { logs: o.logs } : {}),
   };
   const diagnosis = diagnose(evidence, { ...(o.keyManager ? { keyManager: o.keyManager } : {}), ...(o.alias ? { alias: o.alias } : {}) });
   return { evidence, diagnosis, ...(selection ? { selection } : {}) };

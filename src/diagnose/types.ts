@@ -23,6 +23,7 @@ export const FINDING_IDS = [
   "client-certificate-not-requested",
   "server-closed-without-alert",
   "server-alert",
+  "client-alert",
   "healthy",
 ] as const;
 export type FindingId = (typeof FINDING_IDS)[number];

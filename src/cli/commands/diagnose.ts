@@ -1,9 +1,11 @@
 /**
- * `mtls-doctor diagnose [--connect host:port] [--keystore F [--password P] [--alias A] | --cert F --key F]
+ * `mtls-doctor diagnose [--connect host:port] [--log F ...] [--keystore F [--password P] [--alias A] | --cert F --key F]
  *   [--truststore F [--truststore-password P]] [--client java|go|dotnet|openssl|node|curl] [--key-manager SunX509|PKIX]
  *   [--server-stack openssl|java|node] [--tls-version 1.2|1.3] [--servername N] [--timeout ms] [--json]`
  *
- * Combines the evidence given. With --connect and a keystore it first reads the server's CertificateRequest (a probe
+ * Combines the evidence given. `--log` (repeatable) adds Java `-Djavax.net.debug` logs and gateway logs (src/logs):
+ * alone, a client debug log is diagnosed from its CertificateRequest, Certificate and key-manager lines.
+ * With --connect and a keystore it first reads the server's CertificateRequest (a probe
  * without a certificate), asks the client model which certificate that client would send, and probes again with
  * exactly that (or keeps the certificate-less run when the model sends an empty Certificate).
  * Exit: 0 healthy or nothing found, 1 a problem was diagnosed, 2 bad input, 3 unreachable, 5 refused, 6 timeout,
@@ -15,7 +17,8 @@ import type { JavaKeyManager } from "../../diagnose/clients/types.js";
 import { diagnose, type DiagnosisDetail } from "../../diagnose/engine.js";
 import { diagnoseLive } from "../../diagnose/live.js";
 import { ExitCode, MtlsDoctorError } from "../../errors.js";
-import type { ClientStack, Evidence, ServerStack, StoreEvidence } from "../../evidence/model.js";
+import type { ClientStack, Evidence, LogEvidence, ServerStack, StoreEvidence } from "../../evidence/model.js";
+import { readLog } from "../../logs/index.js";
 import { loadKeystore } from "../../pki/store.js";
 import { credentialFromFiles } from "../../probe/credential.js";
 import { diagnoseToJson } from "../../report/json/diagnose.js";
@@ -42,6 +45,7 @@ interface DiagnoseCliOptions {
   tlsVersion?: string;
   servername?: string;
   timeout?: string;
+  log?: string[];
   json?: boolean;
 }
 
@@ -75,8 +79,9 @@ async function clientStores(o: DiagnoseCliOptions): Promise<StoreEvidence[]> {
 export function register(program: Command): void {
   program
     .command("diagnose")
-    .description("Find out why a mutual-TLS handshake fails (or confirm it works) from a keystore, a live server, and the server's truststore")
+    .description("Find out why a mutual-TLS handshake fails (or confirm it works) from a keystore, a live server, the server's truststore and logs")
     .option("--connect <host:port>", "probe this live server with what the client model would send")
+    .option("--log <file>", "a Java -Djavax.net.debug log or a gateway log (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--keystore <file>", "the client's keystore (PKCS#12, JKS, PEM)")
     .option("--password <password>", "keystore password (or env MTLS_DOCTOR_PASSWORD)")
     .option("--alias <alias>", "the keystore alias the client is pinned to (e.g. Apigee KeyAlias)")
@@ -105,9 +110,11 @@ export function register(program: Command): void {
           const pw = o.truststorePassword ?? process.env.MTLS_DOCTOR_PASSWORD;
           stores.push({ store: await loadKeystore(o.truststore, pw !== undefined ? { password: pw } : {}), role: "server-truststore" });
         }
-        if (!o.connect && stores.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "nothing to diagnose: give --connect host:port and/or --keystore (or --cert/--key) and --truststore");
+        const logs: LogEvidence[] = [];
+        for (const f of o.log ?? []) logs.push(await readLog(f));
+        if (!o.connect && stores.length === 0 && logs.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "nothing to diagnose: give --connect host:port, --log FILE and/or --keystore (or --cert/--key) and --truststore");
         const now = Date.now();
-        let evidence: Evidence = { now, stores, conversations: [], ...(clientStack ? { clientStack } : {}), ...(serverStack ? { serverStack } : {}) };
+        let evidence: Evidence = { now, stores, conversations: [], ...(logs.length ? { logs } : {}), ...(clientStack ? { clientStack } : {}), ...(serverStack ? { serverStack } : {}) };
         let d: DiagnosisDetail;
         if (o.connect) {
           const { host, port } = parseTarget(o.connect);
@@ -123,6 +130,7 @@ export function register(program: Command): void {
             ...(o.alias ? { alias: o.alias } : {}),
             ...(tlsVersion ? { tlsVersion } : {}),
             ...(o.servername ? { servername: o.servername } : {}),
+            ...(logs.length ? { logs } : {}),
           });
           evidence = live.evidence;
           d = live.diagnosis;

@@ -3,7 +3,7 @@
  * the transcript shows the client sent, the server's alert). Rules are pure functions of this context; the clock is
  * `now` from the evidence.
  */
-import type { Conversation, ClientStack, Evidence, ServerPolicy, ServerStack, TranscriptMessage } from "../../evidence/model.js";
+import type { Conversation, ClientStack, Evidence, LoggedCertificate, LoggedHandshake, LogEvidence, ServerPolicy, ServerStack, TranscriptMessage } from "../../evidence/model.js";
 import { parseCertificate } from "../../pki/certificate.js";
 import type { Certificate, LoadedStore, StoreEntry } from "../../pki/types.js";
 import type { CertificateMsg } from "../../wire/types.js";
@@ -16,9 +16,19 @@ import type { Finding, FindingId } from "../types.js";
 export interface ObservedCertificate {
   /** The client's Certificate message in the transcript, when it was seen. */
   message?: TranscriptMessage;
-  /** Parsed certificates of that message (empty = empty Certificate). */
+  /** Parsed certificates of that message (empty = empty Certificate, or only `logged` is known). */
   chain: Certificate[];
   empty: boolean;
+  /** From a log: the certificates as the log printed them (strings, no DER). */
+  logged?: LoggedCertificate[];
+}
+
+/** The logged handshake the diagnosis reads, with its log (when the conversation came from a log). */
+export interface LoggedSource {
+  log: LogEvidence;
+  handshake: LoggedHandshake;
+  /** Index into `log.conversations` / `log.handshakes`. */
+  index: number;
 }
 
 export interface RuleContext {
@@ -47,6 +57,10 @@ export interface RuleContext {
   observed?: ObservedCertificate;
   /** The entries whose content rules judge: the chosen one, else the keystore's key entries. */
   examined: StoreEntry[];
+  /** Logs given (`Evidence.logs`), possibly empty. */
+  logs: LogEvidence[];
+  /** When the conversation (and maybe the policy) came from a log: which log and handshake. */
+  logged?: LoggedSource;
 }
 
 /** A rule: one family of findings. */
@@ -57,8 +71,14 @@ export interface Rule {
   run(ctx: RuleContext, prior: readonly Finding[]): Finding[];
 }
 
-function findObserved(conv: Conversation | undefined, evidence: Evidence): ObservedCertificate | undefined {
+function findObserved(conv: Conversation | undefined, evidence: Evidence, logged?: LoggedSource): ObservedCertificate | undefined {
   if (!conv) return undefined;
+  if (conv.source === "log" && logged) {
+    const certs = logged.handshake.clientCertificates;
+    if (certs === null) return undefined;
+    const message = conv.messages.find((m) => m.direction === "client→server" && m.type === "Certificate");
+    return { ...(message ? { message } : {}), chain: [], empty: certs.length === 0, logged: certs };
+  }
   const msg = conv.messages.find((m) => m.direction === "client→server" && m.body?.type === "Certificate");
   if (msg) {
     const body = msg.body as CertificateMsg;
@@ -78,14 +98,39 @@ function findObserved(conv: Conversation | undefined, evidence: Evidence): Obser
   return { chain: [], empty: sent.length === 0 };
 }
 
+/**
+ * The logged handshake to diagnose when no probe or capture conversation was given: the last one that failed (an
+ * alert, a close, or no completion) in the first log that has one, else the last logged handshake.
+ */
+export function pickLogged(logs: LogEvidence[]): LoggedSource | undefined {
+  let last: LoggedSource | undefined;
+  for (const log of logs) {
+    for (let i = log.conversations.length - 1; i >= 0; i--) {
+      const c = log.conversations[i]!;
+      const h = log.handshakes[i];
+      if (!h) continue;
+      if (c.outcome !== "handshake-completed" || c.alert) return { log, handshake: h, index: i };
+      last ??= { log, handshake: h, index: i };
+    }
+  }
+  return last;
+}
+
 /** Builds the rule context from the evidence. */
 export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyManager; alias?: string } = {}): RuleContext {
-  const conversation = evidence.probe?.conversation ?? evidence.conversations[0];
-  const policy = evidence.probe?.policy ?? evidence.policy;
+  const logs = evidence.logs ?? [];
+  const direct = evidence.probe?.conversation ?? evidence.conversations[0];
+  const logged = direct ? undefined : pickLogged(logs);
+  const conversation = direct ?? (logged ? logged.log.conversations[logged.index] : undefined);
+  const policy = evidence.probe?.policy ?? evidence.policy ?? logged?.handshake.policy;
   const tlsVersion = conversation?.tlsVersion === "1.3" ? "1.3" : "1.2";
   const keystores = evidence.stores.filter((s) => s.role === "client-keystore");
   const alias = opts.alias ?? keystores.find((s) => s.alias)?.alias;
-  const clientStack = evidence.clientStack ?? defaultClientStack(evidence.stores);
+  // A JSSE debug log written by the client says the client is Java; one written by the server says the server is.
+  const jsseSide = logs.find((l) => l.kind !== "gateway" && l.side !== "unknown")?.side;
+  const gateway = logs.some((l) => l.kind !== "jsse-debug");
+  const clientStack =
+    evidence.clientStack ?? (keystoresGiven(evidence) ? defaultClientStack(evidence.stores) : jsseSide === "client" || gateway ? "java" : defaultClientStack(evidence.stores));
   const entries = keyEntries(evidence.stores, alias);
   const truststore = evidence.stores.find((s) => s.role === "server-truststore")?.store;
   const known: Certificate[] = [];
@@ -113,12 +158,18 @@ export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyMan
     ...(policy ? { policy } : {}),
     ...(conversation ? { conversation } : {}),
     tlsVersion,
-    serverStack: evidence.serverStack ?? "unknown",
+    serverStack: evidence.serverStack ?? (jsseSide === "server" ? "java" : "unknown"),
     ...(selection ? { selection } : {}),
     ...(() => {
-      const o = findObserved(conversation, evidence);
+      const o = findObserved(conversation, evidence, logged);
       return o ? { observed: o } : {};
     })(),
     examined: chosen.length ? chosen : entries,
+    logs,
+    ...(logged ? { logged } : {}),
   };
+}
+
+function keystoresGiven(evidence: Evidence): boolean {
+  return evidence.stores.some((s) => s.role === "client-keystore");
 }

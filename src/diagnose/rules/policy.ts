@@ -8,7 +8,7 @@ import type { AcceptableCA } from "../../evidence/model.js";
 import type { Certificate } from "../../pki/types.js";
 import { nameMatchesCa } from "../names.js";
 import { fullChainSteps, incompleteChain } from "./chain.js";
-import { logSelectionEvidence } from "./logfacts.js";
+import { logEvents, logRef, logSelectionEvidence } from "./logfacts.js";
 import { matchIssuers, schemeName, usableScheme } from "../clients/common.js";
 import { signatureAllowed } from "../clients/java.js";
 import type { Finding } from "../types.js";
@@ -34,7 +34,8 @@ export const caMismatch: Rule = {
   ids: ["ca-mismatch"],
   run(ctx) {
     const p = ctx.policy;
-    if (!p || !p.requested || p.acceptableCAs.length === 0 || ctx.keyEntries.length === 0) return [];
+    if (!p || !p.requested || p.acceptableCAs.length === 0) return [];
+    if (ctx.keyEntries.length === 0) return ctx.hasKeystore ? [] : logOnlyCaMismatch(ctx);
     const cs = chains(ctx);
     const results = cs.map((c) => ({ ...c, m: matchIssuers(c.chain, p.acceptableCAs, "normalised") }));
     if (results.some((r) => r.m.matched)) return [];
@@ -94,6 +95,44 @@ export const caMismatch: Rule = {
     ];
   },
 };
+
+/**
+ * No keystore given, but a client-side JSSE log shows the CertificateRequest's CA names and the key manager
+ * choosing nothing ("No X.509 cert selected for [EC]"): the CA-mismatch pattern, named from the log alone.
+ */
+function logOnlyCaMismatch(ctx: RuleContext): Finding[] {
+  const p = ctx.policy!;
+  const notSelected = logEvents(ctx, "certificate-not-selected");
+  const clientLog = ctx.logged?.log.side === "client";
+  if (!notSelected.length || !clientLog) return [];
+  const names = p.acceptableCAs.slice(0, 2).map((a) => `"${a.dn}"`).join(", ") + (p.acceptableCAs.length > 2 ? ", ..." : "");
+  const heuristic = ctx.logged?.handshake.caNamesSplit === "heuristic";
+  return [
+    {
+      id: "ca-mismatch",
+      severity: "error",
+      title: `The server accepts certificates from ${plural(p.acceptableCAs.length, "CA")} (${names}), and the Java key manager found no keystore certificate issued by ${p.acceptableCAs.length === 1 ? "it" : "any of them"}, so Java sent no certificate`,
+      evidence: [
+        ...p.acceptableCAs.slice(0, 20).map(caRef),
+        ...notSelected.slice(0, 2).map(({ log, event }) => logRef(log, event)),
+        text("The keystore was not given, so which certificate it holds is unknown: run again with --keystore FILE --password P to compare its chain with these names (or look at it: keytool -list -v -keystore FILE)."),
+        text('JSSE logs "No X.509 cert selected" when no private-key entry has a key type the server accepts and a chain holding a certificate issued by one of the names above; a keystore without any private-key entry gives the same line (no-client-certificate).'),
+        ...(heuristic ? [text("The log printed the CA names on one line (JDK 11+, TLS 1.2); they were split where the attribute order restarts.")] : []),
+      ],
+      remediation: remediation(
+        `Give the client a certificate issued by ${p.acceptableCAs.length === 1 ? `"${p.acceptableCAs[0]!.dn}"` : "one of the CAs the server lists"} (with its intermediates in the key entry), or make the server trust and advertise the CA that issued the client's certificate.`,
+        "either",
+        [
+          "keytool -list -v -keystore <the client's keystore>: read the Issuer of each PrivateKeyEntry's chain and compare with the names above",
+          `Then: mtls-doctor diagnose --log ${ctx.logged!.log.file} --keystore <the client's keystore> --password <P>`,
+          ...serverTrustSteps(ctx.serverStack, "issuing-ca.pem"),
+        ],
+        ctx.clientStack,
+      ),
+      reference: "Playbook cause 2: Certificate Authority Mismatch; RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
+    },
+  ];
+}
 
 export const dnEncodingMismatch: Rule = {
   ids: ["dn-encoding-mismatch"],
@@ -178,7 +217,11 @@ export const emptyCertificateAuthorities: Rule = {
         id: "empty-certificate-authorities-extension",
         severity: java ? "error" : "warning",
         title: "The server's TLS 1.3 CertificateRequest carries an empty certificate_authorities extension, which RFC 8446 forbids" + (java ? "; a Java client aborts with decode_error" : ""),
-        evidence: [{ kind: "field", field: "tls.handshake.extensions.certificate_authorities_length", value: 0 }, text("Java: SSLProtocolException: Invalid certificate_authorities extension: insufficient data → client sends 50 decode_error")],
+        evidence: [
+          { kind: "field", field: "tls.handshake.extensions.certificate_authorities_length", value: 0 },
+          text("Java: SSLProtocolException: Invalid certificate_authorities extension: insufficient data → client sends 50 decode_error"),
+          ...logEvents(ctx, "invalid-certificate-authorities").slice(0, 2).map(({ log, event }) => logRef(log, event)),
+        ],
         remediation: remediation("Give the server a CA list to advertise, or stop it from sending an empty one.", "server", [
           "openssl s_server: drop -no_ca_names (OpenSSL 3.0 sends an empty extension with it in TLS 1.3); nginx: set ssl_client_certificate to the client CA file",
           "Or pin the connection to TLS 1.2 until the server is fixed (jdk.tls.client.protocols=TLSv1.2)",

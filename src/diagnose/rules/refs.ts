@@ -14,7 +14,9 @@ export function certRef(c: Certificate, role: "client-chain" | "truststore" | "k
   return { kind: "certificate", role, ...(alias ? { alias } : {}), index, subject: c.subject, issuer: c.issuer, ...(fp ? { sha256Fingerprint: fp } : {}) };
 }
 
+/** An acceptable CA name; one from a log has no DER (`derHex` absent) and is marked "(from a log)". */
 export function caRef(ca: AcceptableCA): EvidenceRef {
+  if (ca.source === "log" || ca.der.length === 0) return { kind: "dn", role: "acceptable-ca", dn: `${ca.dn} (from a log)` };
   return { kind: "dn", role: "acceptable-ca", dn: ca.dn, derHex: Buffer.from(ca.der).toString("hex") };
 }
 

@@ -8,6 +8,7 @@ import type { Conversation } from "../../evidence/model.js";
 import type { Finding, FindingId } from "../types.js";
 import type { Rule } from "./context.js";
 import { clientConfigHint, msgRef, plural, remediation, text } from "./refs.js";
+import { logEvents, logRef } from "./logfacts.js";
 
 /** Which findings explain which server-side rejection cause. */
 const EXPLAINS: Record<RejectCause, FindingId[]> = {
@@ -30,18 +31,26 @@ export const clientSentEmpty: Rule = {
     const o = ctx.observed;
     if (!o || !o.empty) return [];
     const n = ctx.keyEntries.length;
+    const fromLog = logEvents(ctx, "certificate-not-selected", "empty-certificate-sent", "empty-client-chain").slice(0, 3);
     const why =
       ctx.selection && n > 0
         ? `${ctx.selection.model}: ${ctx.selection.summary}`
         : n === 0 && ctx.hasKeystore
           ? "The keystore has no private-key entry to send."
-          : "The client had no certificate configured for this server.";
+          : fromLog.length
+            ? "The log shows why (below); the keystore was not given, so its content is unknown (add --keystore)."
+            : "The client had no certificate configured for this server.";
     return [
       {
         id: "client-sent-empty-certificate",
         severity: "error",
         title: `The client answered the CertificateRequest with an empty Certificate message (certificates length 0)${n > 0 ? `, although its keystore holds ${plural(n, "private-key entry")}`.replace("entrys", "entries") : ""}`,
-        evidence: [...msgRef(o.message, "certificates length 0"), { kind: "field", field: "tls.handshake.certificates_length", value: 0, ...(o.message?.frame !== undefined ? { frame: o.message.frame } : {}) }, text(why)],
+        evidence: [
+          ...msgRef(o.message, o.message?.line !== undefined ? `certificates length 0 (${ctx.logged?.log.file ?? "log"} line ${o.message.line})` : "certificates length 0"),
+          { kind: "field", field: "tls.handshake.certificates_length", value: 0, ...(o.message?.frame !== undefined ? { frame: o.message.frame } : {}) },
+          text(why),
+          ...fromLog.map(({ log, event }) => logRef(log, event)),
+        ],
         remediation: remediation(
           n > 0 ? "Fix the reason the client skipped its certificate (see the other findings): usually the server's CA list does not name the client certificate's issuer." : "Configure a client certificate and key for this connection.",
           "client",
@@ -59,7 +68,7 @@ export const serverAlert: Rule = {
   run(ctx, prior) {
     const conv = ctx.conversation;
     const a = conv?.alert;
-    if (!conv || !a || a.sender !== "server") return [];
+    if (!conv || !a || a.sender !== "server") return alertFromLogEvent(ctx, prior);
     const d = a.alert.description;
     const causes = causesForAlert(d, ctx.serverStack, conv.tlsVersion ?? "");
     const errorIds = new Set(prior.filter((f) => f.severity === "error").map((f) => f.id));
@@ -83,6 +92,99 @@ export const serverAlert: Rule = {
           causes.length ? [...new Set(causes.map((c) => `${c.stack} server log: "${c.serverLog}" ⇒ ${CAUSE_LABEL[c.cause]}`))] : ["Check the server's TLS error log at the time of the handshake."],
         ),
         reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); measured server behaviour: alert-matrix.md",
+      },
+    ];
+  },
+};
+
+/**
+ * A log line saying the client received a fatal alert from the server (a gateway's "Received fatal alert:
+ * bad_certificate", a client's JSSE exception), when no conversation shows it: explained like a seen alert.
+ */
+function alertFromLogEvent(ctx: Parameters<Rule["run"]>[0], prior: readonly Finding[]): Finding[] {
+  if (ctx.conversation?.alert) return [];
+  const hit = logEvents(ctx, "alert-received").find(({ log, event }) => event.alertCode !== undefined && log.side !== "server" && event.alertDirection !== "sent");
+  if (!hit) return [];
+  const d = hit.event.alertCode!;
+  const causes = causesForAlert(d, ctx.serverStack, ctx.conversation?.tlsVersion ?? "");
+  const errorIds = new Set(prior.filter((f) => f.severity === "error").map((f) => f.id));
+  const confirmed = causes.filter((c) => EXPLAINS[c.cause].some((id) => errorIds.has(id)));
+  const explained = confirmed.length
+    ? `This alert confirms: ${[...new Set(confirmed.map((c) => CAUSE_LABEL[c.cause]))].join("; ")}.`
+    : causes.length
+      ? `Alert ${d} means one of: ${[...new Set(causes.map((c) => `${CAUSE_LABEL[c.cause]} (${c.stack} server log: "${c.serverLog}")`))].join("; ")}.`
+      : `Alert ${d} is not one the measured servers send for a client-certificate problem; read the server's log.`;
+  const remote = hit.event.remote ? ` (${hit.event.remote.host}:${hit.event.remote.port})` : "";
+  return [
+    {
+      id: "server-alert",
+      severity: confirmed.length ? "info" : "error",
+      title: `The server${remote} aborted the handshake with fatal alert ${d} ${alertName(d)} (from the log)`,
+      evidence: [{ kind: "alert", description: d, name: alertName(d), sender: "server" }, logRef(hit.log, hit.event), text(explained)],
+      remediation: remediation(
+        confirmed.length ? "Fix the finding(s) the alert confirms." : "Read the server's log for the line matching this alert; to see which certificate the client offered, capture the client side with -Djavax.net.debug=ssl:handshake or run mtls-doctor diagnose --connect host:port --keystore FILE.",
+        "either",
+        causes.length ? [...new Set(causes.map((c) => `${c.stack} server log: "${c.serverLog}" ⇒ ${CAUSE_LABEL[c.cause]}`))] : ["Check the server's TLS error log at the time of the handshake."],
+      ),
+      reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); measured server behaviour: alert-matrix.md",
+    },
+  ];
+}
+
+/** What a fatal alert sent by the client means (the client refused something of the server's). */
+const CLIENT_ALERT_MEANING: Record<number, string> = {
+  40: "the client found no acceptable parameters (cipher suite, signature scheme, group) in the server's flight",
+  42: "the client rejected the server's certificate",
+  43: "the client rejected the server's certificate: its key usage or extended key usage does not allow serverAuth",
+  45: "the client rejected the server's certificate: it has expired",
+  46: "the client could not validate the server's certificate (Java: PKIX path building failed for the server chain; check the client's truststore, javax.net.ssl.trustStore)",
+  48: "the client does not trust the CA of the server's certificate (its truststore lacks it)",
+  50: "the client could not decode a message from the server",
+  80: "the client hit an internal error (read the client's log)",
+};
+
+/** Findings that explain a client alert, by description. */
+const CLIENT_ALERT_EXPLAINED_BY: Record<number, FindingId[]> = { 50: ["empty-certificate-authorities-extension"] };
+
+export const clientAlert: Rule = {
+  ids: ["client-alert"],
+  run(ctx, prior) {
+    const conv = ctx.conversation;
+    let d: number | undefined;
+    let where: Finding["evidence"] = [];
+    if (conv?.alert?.sender === "client" && conv.alert.alert.level === 2) {
+      d = conv.alert.alert.description;
+      where = msgRef(conv.messages.find((m) => m.index === conv.alert!.messageIndex), `Alert fatal ${alertName(d)}${conv.source === "log" && ctx.logged ? ` (${ctx.logged.log.file})` : ""}`);
+    } else if (!conv?.alert) {
+      const hit = logEvents(ctx, "alert-sent", "invalid-certificate-authorities").find(({ log, event }) => event.alertCode !== undefined && event.alertDirection === "sent" && log.side === "client");
+      if (hit) {
+        d = hit.event.alertCode!;
+        where = [logRef(hit.log, hit.event)];
+      }
+    }
+    if (d === undefined) return [];
+    const explainedBy = prior.filter((f) => f.severity === "error" && (CLIENT_ALERT_EXPLAINED_BY[d!] ?? []).includes(f.id));
+    const reasonLines = logEvents(ctx, "invalid-certificate-authorities", "alert-sent", "exception").filter(({ log }) => log.side === "client").slice(0, 2);
+    const meaning = CLIENT_ALERT_MEANING[d] ?? "the client aborted the handshake";
+    return [
+      {
+        id: "client-alert",
+        severity: explainedBy.length ? "info" : "error",
+        title: `The client aborted the handshake with fatal alert ${d} ${alertName(d)}: ${meaning}`,
+        evidence: [
+          { kind: "alert", description: d, name: alertName(d), sender: "client", ...(conv?.alert?.sender === "client" ? { messageIndex: conv.alert.messageIndex } : {}) },
+          ...where,
+          ...reasonLines.map(({ log, event }) => logRef(log, event)),
+          ...(explainedBy.length ? [text(`Explained by: ${explainedBy.map((f) => f.id).join(", ")}.`)] : []),
+        ],
+        remediation: remediation(
+          explainedBy.length ? "Fix the finding(s) that explain it." : "Read the client's log at this handshake for the exception behind the alert (Java: -Djavax.net.debug=ssl:handshake).",
+          explainedBy.length ? "either" : "client",
+          d === 46 || d === 48 || d === 42
+            ? ["This is server authentication, not the client certificate: check the server's chain (openssl s_client -connect host:port -showcerts) against the client's truststore"]
+            : [],
+        ),
+        reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); alert-matrix.md §4 (Java decode_error on an empty certificate_authorities extension)",
       },
     ];
   },
@@ -139,4 +241,4 @@ export const healthy: Rule = {
   },
 };
 
-export const TRANSCRIPT_RULES: Rule[] = [clientSentEmpty, serverAlert, closedWithoutAlert, healthy];
+export const TRANSCRIPT_RULES: Rule[] = [clientSentEmpty, serverAlert, clientAlert, closedWithoutAlert, healthy];

@@ -11,7 +11,7 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
 /** Builds the JSON document (a plain object, ready for JSON.stringify). */
 export function diagnoseToJson(d: DiagnosisDetail, e: Evidence): unknown {
-  const conv = e.probe?.conversation ?? e.conversations[0];
+  const conv = d.conversation ?? e.probe?.conversation ?? e.conversations[0];
   const policy = e.probe?.policy ?? e.policy;
   return {
     verdict: d.verdict,
@@ -59,6 +59,7 @@ export function diagnoseToJson(d: DiagnosisDetail, e: Evidence): unknown {
             },
           }
         : {}),
+      ...(e.logs?.length ? { logs: e.logs.map((l) => ({ file: l.file, kind: l.kind, side: l.side, lines: l.lines, handshakes: l.conversations.length, events: l.events.length })) } : {}),
       ...(e.probe ? { clientCertificateSent: e.probe.clientCertificateSent, clientError: e.probe.clientError ?? null } : {}),
     },
   };

@@ -6,7 +6,7 @@
 import type { DiagnosisDetail } from "../../diagnose/engine.js";
 import type { EvidenceRef, Finding } from "../../diagnose/types.js";
 import type { Evidence } from "../../evidence/model.js";
-import { transcriptLines } from "./probe.js";
+import { closedLineShown, transcriptLines } from "./probe.js";
 
 const MARK: Record<Finding["severity"], string> = { error: "ERROR  ", warning: "WARNING", info: "INFO   " };
 
@@ -57,11 +57,15 @@ export function renderDiagnoseText(d: DiagnosisDetail, evidence: Evidence): stri
     for (const r of d.selection.reasons) out.push(`  - "${r.alias}": ${r.accepted ? "sent" : "not sent"}: ${r.why}`);
     out.push("");
   }
-  const conv = evidence.probe?.conversation ?? evidence.conversations[0];
+  const conv = d.conversation ?? evidence.probe?.conversation ?? evidence.conversations[0];
   if (conv) {
-    out.push(`Handshake (${conv.server.host}:${conv.server.port}${conv.tlsVersion ? `, TLS ${conv.tlsVersion}` : ""}${conv.sni ? `, SNI ${conv.sni}` : ""})`);
+    const log = conv.source === "log" ? evidence.logs?.find((l) => l.conversations.includes(conv)) : undefined;
+    const where = log
+      ? `from ${log.file}, logged by the ${log.side}${conv.messages[0]?.line !== undefined ? `, lines ${conv.messages[0].line}–${conv.messages[conv.messages.length - 1]!.line}` : ""}`
+      : `${conv.server.host}:${conv.server.port}`;
+    out.push(`Handshake (${where}${conv.tlsVersion ? `, TLS ${conv.tlsVersion}` : ""}${conv.sni ? `, SNI ${conv.sni}` : ""})`);
     for (const l of transcriptLines(conv)) out.push(`  ${l}`);
-    if (!conv.alert && conv.outcome !== "handshake-completed") out.push(`  (ended: ${conv.outcome})`);
+    if (!conv.alert && conv.outcome !== "handshake-completed" && !closedLineShown(conv)) out.push(`  (ended: ${conv.outcome})`);
     out.push("");
   }
   return out.join("\n");

@@ -53,10 +53,23 @@ export function messageDetail(m: TranscriptMessage, prev?: TranscriptMessage): s
   }
 }
 
-/** One line per message: "#3 ← CertificateRequest (2 CA names)" / "#6 Certificate → (length 0)". */
+/**
+ * True when the conversation ended with a TCP close or reset and no alert, so {@link transcriptLines} ends with a
+ * "(connection closed/reset by the server, no alert)" line.
+ */
+export function closedLineShown(c: Conversation): boolean {
+  return !c.alert && (c.closedWithoutAlert === true || c.outcome === "reset" || c.outcome === "closed-during-handshake" || c.outcome === "closed-after-handshake");
+}
+
+/**
+ * One line per message: "#3 ← CertificateRequest (2 CA names)" / "#6 Certificate → (length 0)"; when the
+ * connection ended by a TCP close or reset without an alert, a last line "#12 ← (connection closed by the server,
+ * no alert)".
+ */
 export function transcriptLines(c: Conversation): string[] {
-  const w = String(c.messages.length).length + 1;
-  return c.messages.map((m, i) => {
+  const closed = closedLineShown(c);
+  const w = String(c.messages.length + (closed ? 1 : 0)).length + 1;
+  const lines = c.messages.map((m, i) => {
     const no = `#${m.index}`.padEnd(w);
     const prevSame = c.messages.slice(0, i).reverse().find((x) => x.direction === m.direction);
     const detail = messageDetail(m, prevSame);
@@ -65,6 +78,12 @@ export function transcriptLines(c: Conversation): string[] {
       ? `${no} ${m.type} →${detail ? " " + detail : ""}${dec}`
       : `${no} ← ${m.type}${detail ? " " + detail : ""}${dec}`;
   });
+  if (closed) {
+    const next = (c.messages[c.messages.length - 1]?.index ?? 0) + 1;
+    const how = c.outcome === "reset" ? "connection reset by the server" : "connection closed by the server";
+    lines.push(`${`#${next}`.padEnd(w)} ← (${how}${c.outcome === "closed-after-handshake" ? " after the handshake" : ""}, no alert)`);
+  }
+  return lines;
 }
 
 function endingWords(e: ProbeEvidence): string {
@@ -122,7 +141,7 @@ function policyWords(e: ProbeEvidence): string[] {
   } else if (p.required === false) {
     out.push(`The server ${verb} these ${plural(n, "CA")}:`, ...caLines(p));
   } else {
-    out.push(`The server ${verb} issued by one of these ${plural(n, "CA")}:`, ...caLines(p));
+    out.push(`The server ${verb} issued by ${n === 1 ? "this CA" : `one of these ${plural(n, "CA")}`}:`, ...caLines(p));
   }
   if (p.required === true && e.withoutCertificate) {
     const w = e.withoutCertificate.conversation;
