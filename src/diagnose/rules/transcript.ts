@@ -52,7 +52,9 @@ export const clientSentEmpty: Rule = {
           ...fromLog.map(({ log, event }) => logRef(log, event)),
         ],
         remediation: remediation(
-          n > 0 ? "Fix the reason the client skipped its certificate (see the other findings): usually the server's CA list does not name the client certificate's issuer." : "Configure a client certificate and key for this connection.",
+          n > 0 || (!ctx.hasKeystore && fromLog.length)
+            ? "Fix the reason the client skipped its certificate (see the other findings): usually the server's CA list does not name the client certificate's issuer."
+            : "Configure a client certificate and key for this connection.",
           "client",
           [`Then ${clientConfigHint(ctx.clientStack)}.`, ...(ctx.clientStack === "java" ? ["Confirm with -Djavax.net.debug=ssl:handshake: look for \"No X.509 cert selected\" and \"use empty Certificate message instead\""] : [])],
           ctx.clientStack,
