@@ -306,6 +306,17 @@ function body(kind: JsonDocumentKind): [Record<string, Schema>, Record<string, S
                 alert: nullable(obj({ sender: SENDER, description: u8, name: str })),
                 messages: arr(str, { description: "the transcript, one line per message, as the text report prints it" }),
               }),
+              logs: arr(
+                obj({
+                  file: str,
+                  kind: enumOf("jsse-debug", "gateway", "mixed"),
+                  side: enumOf("client", "server", "unknown"),
+                  lines: nonNegInt,
+                  handshakes: nonNegInt,
+                  events: nonNegInt,
+                }),
+                { description: "the logs given with --log: what each held" },
+              ),
               clientCertificateSent: nullable(arr(ref("certInfo"))),
               clientError: nullable(str),
             },

@@ -3,10 +3,13 @@
  * 1.3) with stores made by openssl/keytool: each scenario yields exactly the expected finding ids.
  */
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeLabPki, run, type LabPki } from "../helpers/labPki.js";
 import { startJavaServer, startNodeServer, startOpensslServer, stopAllPeers, type Peer } from "../helpers/peers.js";
+import { expectValidReport } from "../helpers/reportSchema.js";
 
 const PW = "changeit-123";
 const CLI = new URL("../../dist/cli/main.js", import.meta.url).pathname;
@@ -17,10 +20,12 @@ const ks: Record<string, string> = {};
 async function cli(args: string[]): Promise<{ code: number; json: { verdict: string; findings: Array<{ id: string; severity: string }> }; stdout: string }> {
   try {
     const { stdout } = await promisify(execFile)("node", [CLI, "diagnose", ...args, "--json"]);
+    expectValidReport(stdout, "diagnose");
     return { code: 0, json: JSON.parse(stdout), stdout };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
     if (typeof err.code !== "number" || !err.stdout) throw new Error(`diagnose failed: ${err.stderr}`);
+    expectValidReport(err.stdout, "diagnose");
     return { code: err.code, json: JSON.parse(err.stdout), stdout: err.stdout };
   }
 }
@@ -108,6 +113,31 @@ describe("diagnose --connect, real servers", () => {
     expect(JSON.stringify(r.json)).toContain("unknown_ca");
     const good = await cli(["--connect", at(srv.oi12!), "--keystore", ks["client-good"]!, "--password", PW]);
     expect(ids(good)).toEqual(["healthy"]); // leaf + Intermediate A: the same server accepts it
+  });
+  it("--format markdown / --format html --output F: same exit code, the report in the file, nothing on stdout", async () => {
+    const args = ["diagnose", "--connect", at(srv.o12!), "--keystore", ks["client-rootB"]!, "--password", PW, "--server-stack", "openssl"];
+    const run = (extra: string[]) =>
+      promisify(execFile)("node", [CLI, ...args, ...extra]).then(
+        (r) => ({ code: 0, stdout: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+    const md = await run(["--format", "markdown"]);
+    expect(md.code).toBe(1);
+    expect(md.stdout).toMatch(/^### mTLS diagnosis of 127\.0\.0\.1:\d+\n/);
+    expect(md.stdout).toContain("`ca-mismatch`");
+    expect(md.stdout).not.toContain(PW);
+    const file = join(lab.dir, "diagnose-report.html");
+    const html = await run(["--format", "html", "--output", file]);
+    expect(html.code).toBe(1);
+    expect(html.stdout).toBe("");
+    const page = readFileSync(file, "utf8");
+    expect(page).toMatch(/^<!DOCTYPE html>/);
+    expect(page).toContain('data-finding-id="ca-mismatch"');
+    expect(page).not.toContain(PW);
+    // self-contained: nothing is loaded from anywhere (links to RFCs are <a> navigation, never a resource)
+    expect(page).not.toMatch(/\ssrc="(?!#|data:)/);
+    expect(page).not.toMatch(/<(link|script|img|iframe|object|embed)\b/i);
+    for (const m of page.matchAll(/<(\w+)[^>]*\shref="https?:/g)) expect(m[1]).toBe("a");
   });
   it("bad input: unknown --client → exit 2 with one line", async () => {
     await expect(promisify(execFile)("node", [CLI, "diagnose", "--keystore", ks["client-good"]!, "--password", PW, "--client", "rust"])).rejects.toMatchObject({ code: 2 });

@@ -1,7 +1,8 @@
 /**
  * `mtls-doctor diagnose [--connect host:port] [--log F ...] [--keystore F [--password P] [--alias A] | --cert F --key F]
  *   [--truststore F [--truststore-password P]] [--client java|go|dotnet|openssl|node|curl] [--key-manager SunX509|PKIX]
- *   [--server-stack openssl|java|node] [--tls-version 1.2|1.3] [--servername N] [--timeout ms] [--json]`
+ *   [--server-stack openssl|java|node] [--tls-version 1.2|1.3] [--servername N] [--timeout ms]
+ *   [--format text|json|markdown|html | --json] [--output F]`
  *
  * Combines the evidence given. `--log` (repeatable) adds Java `-Djavax.net.debug` logs and gateway logs (src/logs):
  * alone, a client debug log is diagnosed from its CertificateRequest, Certificate and key-manager lines.
@@ -21,15 +22,17 @@ import type { ClientStack, Evidence, LogEvidence, ServerStack, StoreEvidence } f
 import { readLog } from "../../logs/index.js";
 import { loadKeystore } from "../../pki/store.js";
 import { credentialFromFiles } from "../../probe/credential.js";
-import { diagnoseToJson } from "../../report/json/diagnose.js";
+import { diagnoseDocument } from "../../report/documents.js";
 import { renderDiagnoseText } from "../../report/text/diagnose.js";
+import { buildReportView } from "../../report/view.js";
+import { addOutputOptions, resolveFormat, writeReport, type OutputOptions } from "../output.js";
 import { action } from "../run.js";
 import { parseTarget } from "./probe.js";
 
 const CLIENTS: ClientStack[] = ["java", "go", "dotnet", "openssl", "node", "curl"];
 const SERVERS: ServerStack[] = ["openssl", "java", "node"];
 
-interface DiagnoseCliOptions {
+interface DiagnoseCliOptions extends OutputOptions {
   connect?: string;
   keystore?: string;
   password?: string;
@@ -77,7 +80,7 @@ async function clientStores(o: DiagnoseCliOptions): Promise<StoreEvidence[]> {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("diagnose")
     .description("Find out why a mutual-TLS handshake fails (or confirm it works) from a keystore, a live server, the server's truststore and logs")
     .option("--connect <host:port>", "probe this live server with what the client model would send")
@@ -95,10 +98,10 @@ export function register(program: Command): void {
     .option("--server-stack <stack>", `server stack, to read its alerts right: ${SERVERS.join(", ")} (default: unknown)`)
     .option("--tls-version <version>", "pin the protocol version for --connect: 1.2 or 1.3")
     .option("--servername <name>", "SNI server name for --connect")
-    .option("--timeout <ms>", "per connection budget in ms for --connect", "10000")
-    .option("--json", "print JSON: { verdict, findings, evidence }")
-    .action(
+    .option("--timeout <ms>", "per connection budget in ms for --connect", "10000");
+  addOutputOptions(cmd).action(
       action(async (o: DiagnoseCliOptions) => {
+        resolveFormat(o); // a usage error before any store is read or server probed
         const clientStack = oneOf(o.client, CLIENTS, "--client");
         const keyManager = oneOf<JavaKeyManager>(o.keyManager, ["SunX509", "PKIX"], "--key-manager");
         const serverStack = oneOf(o.serverStack, SERVERS, "--server-stack");
@@ -137,8 +140,12 @@ export function register(program: Command): void {
         } else {
           d = diagnose(evidence, { ...(keyManager ? { keyManager } : {}), ...(o.alias ? { alias: o.alias } : {}) });
         }
-        if (o.json) process.stdout.write(JSON.stringify(diagnoseToJson(d, evidence), null, 2) + "\n");
-        else process.stdout.write(renderDiagnoseText(d, evidence));
+        const ev = evidence;
+        await writeReport(o, {
+          text: () => renderDiagnoseText(d, ev),
+          json: () => diagnoseDocument(d, ev),
+          view: () => buildReportView({ kind: "diagnose", evidence: ev, diagnosis: d }, { now: ev.now }),
+        });
         return d.verdict === "problem" ? ExitCode.PROBLEM : ExitCode.OK;
       }),
     );
