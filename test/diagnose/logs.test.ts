@@ -11,6 +11,7 @@ import { diagnose, type DiagnosisDetail } from "../../src/diagnose/engine.js";
 import type { Evidence, LogEvidence, StoreEvidence } from "../../src/evidence/model.js";
 import { readLog } from "../../src/logs/index.js";
 import { loadKeystore } from "../../src/pki/store.js";
+import { expectValidReport } from "../helpers/reportSchema.js";
 import { javaClientVsOpenssl, javaServerVsOpenssl, makeLab, PASS, stopAll, type JavaRun, type Lab } from "../logs/lab.js";
 
 const CLI = new URL("../../dist/cli/main.js", import.meta.url).pathname;
@@ -111,6 +112,7 @@ describe("diagnose --log (real JSSE debug logs)", () => {
     const j = JSON.parse((r as { stdout: string }).stdout);
     expect(j.findings.map((f: { id: string }) => f.id)).toEqual(["ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
     expect(j.evidence.logs[0].side).toBe("client");
+    expectValidReport(j, "diagnose");
     const t = await x("node", [CLI, "diagnose", "--log", logs.get("rootb")!.log, "--keystore", `${lab.dir}/rootb-full.p12`, "--password", PASS]).catch((e: { stdout: string }) => e);
     const out = (t as { stdout: string }).stdout;
     expect(out).toMatch(/^PROBLEM: /);
