@@ -5,8 +5,11 @@
  *   node scripts/gen-iana.mjs          write the file
  *   node scripts/gen-iana.mjs --check  exit 1 when the checked-in file differs (drift)
  *
- * Rules: rows whose Value is a range ("27-255") or whose name is Unassigned / Reserved... are skipped;
- * a trailing "_RESERVED" is dropped (see src/wire/iana/README.md); cipher-suite values "0x13,0x01" become 0x1301.
+ * Input is the registries' CSV download format as-is: CRLF row ends, quoted fields (which may span lines), an
+ * optional trailing Comment column. Rows whose Value is a range ("27-255", "0x0000-0x0200", "0x00,0x1C-1D",
+ * "0x01-09,*") or whose name is Unassigned / Reserved... are skipped (RFC 8701 GREASE rows are named by
+ * tables.ts instead); a trailing "_RESERVED" is dropped (see src/wire/iana/README.md); cipher-suite values
+ * "0x13,0x01" become 0x1301.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -48,6 +48,25 @@ describe("IANA tables", () => {
     expect(versionName(0x0304)).toBe("TLS 1.3");
   });
 
+  it("carries the complete registries for cipher suites, groups and signature schemes (real IANA CSVs)", () => {
+    // rows from across tls-parameters-4.csv, including ones after quoted multi-line "Reserved" rows
+    expect(nameOf(CIPHER_SUITES, 0x0000)).toBe("TLS_NULL_WITH_NULL_NULL");
+    expect(nameOf(CIPHER_SUITES, 0x0067)).toBe("TLS_DHE_RSA_WITH_AES_128_CBC_SHA256");
+    expect(nameOf(CIPHER_SUITES, 0x00ff)).toBe("TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
+    expect(nameOf(CIPHER_SUITES, 0x5600)).toBe("TLS_FALLBACK_SCSV");
+    expect(nameOf(CIPHER_SUITES, 0xc09c)).toBe("TLS_RSA_WITH_AES_128_CCM");
+    expect(nameOf(CIPHER_SUITES, 0xc106)).toBe("TLS_GOSTR341112_256_WITH_MAGMA_MGM_S");
+    expect(nameOf(CIPHER_SUITES, 0xd005)).toBe("TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256");
+    expect(nameOf(CIPHER_SUITES, 0x001c)).toBe("unknown(0x001c)"); // "0x00,0x1C-1D" reserved range
+    expect(nameOf(CIPHER_SUITES, 0xfafa)).toBe("GREASE(0xfafa)"); // registry row "Reserved [RFC8701]"
+    expect(Object.keys(CIPHER_SUITES.names).length).toBeGreaterThan(340);
+    expect(nameOf(SUPPORTED_GROUPS, 0x0200)).toBe("MLKEM512");
+    expect(nameOf(SUPPORTED_GROUPS, 0xff02)).toBe("arbitrary_explicit_char2_curves");
+    expect(nameOf(SUPPORTED_GROUPS, 0x3a3a)).toBe("GREASE(0x3a3a)");
+    expect(nameOf(SIGNATURE_SCHEMES, 0x0906)).toBe("mldsa87");
+    expect(nameOf(SIGNATURE_SCHEMES, 0x0840)).toBe("unknown(0x0840)"); // "Reserved for backward compatibility"
+  });
+
   it("names signature schemes, TLS 1.2 hash/signature pairs, and the OpenSSL spelling", () => {
     expect(nameOf(SIGNATURE_SCHEMES, 0x0804)).toBe("rsa_pss_rsae_sha256");
     expect(nameOf(SIGNATURE_SCHEMES, 0x0303)).toBe("ecdsa_sha224");
