@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expectValidReport } from "../helpers/reportSchema.js";
+import { expectSelfContainedHtml } from "../helpers/selfContained.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const DIR = join(ROOT, "test/fixtures/captures");
@@ -30,6 +31,35 @@ describe("mtls-doctor analyze", () => {
     expect(c.clientCertificateLength).toBeGreaterThan(0);
     expect(Object.keys(j).slice(0, 2)).toEqual(["schemaVersion", "$schema"]);
     expectValidReport(j, "analyze");
+  });
+
+  it("--format markdown and --format html --output F: same exit code, report in the file, nothing on stdout", () => {
+    const pcap = join(DIR, "java-tls12-ca-mismatch.pcap");
+    const md = cli(pcap, "--format", "markdown");
+    expect(md.status).toBe(1);
+    expect(md.stderr).toBe("");
+    expect(md.stdout).toMatch(/^### Analysis of .*java-tls12-ca-mismatch\.pcap\n/);
+    expect(md.stdout).toContain("`client-sent-empty-certificate`");
+    expect(md.stdout).toContain("**#7 C→S Certificate (empty)**");
+    const dir = mkdtempSync(join(tmpdir(), "mtlsd-cli-"));
+    try {
+      const file = join(dir, "analyze.html");
+      const html = cli(pcap, "--format", "html", "--output", file);
+      expect(html.status).toBe(1);
+      expect(html.stdout).toBe("");
+      const page = readFileSync(file, "utf8");
+      expectSelfContainedHtml(page);
+      expect(page).toContain('data-finding-id="client-sent-empty-certificate"');
+      expect(page).toContain("CN=Lab Root A, O=mtls-doctor lab, C=AU");
+      const json = join(dir, "analyze.json");
+      expect(cli(pcap, "--json", "--output", json).stdout).toBe("");
+      expectValidReport(readFileSync(json, "utf8"), "analyze");
+      const conflict = cli(pcap, "--json", "--format", "html");
+      expect(conflict.status).toBe(2);
+      expect(conflict.stderr.trim()).toBe("mtls-doctor: error: --json conflicts with --format html");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("bad input: not a capture (exit 2), truncated last packet (warning, still analysed)", () => {

@@ -7,6 +7,7 @@ import { checkEntry, buildPath } from "../../src/pki/chain.js";
 import { makeStores, keytool, PASSWORD, type Stores } from "../helpers/stores.js";
 import { writeFileSync } from "node:fs";
 import { expectValidReport } from "../helpers/reportSchema.js";
+import { expectSelfContainedHtml } from "../helpers/selfContained.js";
 
 let s: Stores;
 let listing: Record<string, string> = {};
@@ -170,5 +171,30 @@ describe("inspect CLI", () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain("[FAIL] expiry: #0 \"O=MyCompany, CN=expired-client\" expired");
     expect(bad.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it("--format markdown, --format html --output F (nothing on stdout), --json validates; exit codes unchanged", () => {
+    const env = { ...process.env, MTLS_DOCTOR_PASSWORD: PASSWORD };
+    const md = spawnSync("node", ["dist/cli/main.js", "inspect", s.p("client-keytool.p12"), "--format", "markdown"], { encoding: "utf8", env });
+    expect(md.status).toBe(0);
+    expect(md.stdout).toMatch(/^### Contents of .*client-keytool\.p12\n/);
+    expect(md.stdout).toContain("| `client` | 0 |");
+    expect(md.stdout).toContain("- ✓ key matches leaf:");
+    expect(md.stdout).not.toContain(PASSWORD);
+    const file = s.p("inspect.html");
+    const html = spawnSync("node", ["dist/cli/main.js", "inspect", s.p("client-keytool.p12"), "--format", "html", "--output", file], { encoding: "utf8", env });
+    expect(html.status).toBe(0);
+    expect(html.stdout).toBe("");
+    const page = readFileSync(file, "utf8");
+    expectSelfContainedHtml(page);
+    expect(page).toContain("Alias <code>client</code>");
+    expect(page).not.toContain(PASSWORD);
+    const json = spawnSync("node", ["dist/cli/main.js", "inspect", s.p("expired-bundle.pem"), "--now", "2024-01-01T00:00:00Z", "--format", "json"], { encoding: "utf8" });
+    expect(json.status).toBe(1);
+    expectValidReport(json.stdout, "inspect");
+    expect(JSON.parse(json.stdout).entries[0].checks.expired).toEqual([0]);
+    const badMd = spawnSync("node", ["dist/cli/main.js", "inspect", s.p("expired-bundle.pem"), "--now", "2024-01-01T00:00:00Z", "--format", "markdown"], { encoding: "utf8" });
+    expect(badMd.status).toBe(1);
+    expect(badMd.stdout).toContain("- ✗ expiry: #0 expired");
   });
 });

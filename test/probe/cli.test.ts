@@ -11,6 +11,10 @@ import { fileURLToPath } from "node:url";
 import { makeLabPki, type LabPki } from "../helpers/labPki.js";
 import { startOpensslServer } from "../helpers/peers.js";
 import { expectValidReport } from "../helpers/reportSchema.js";
+import { expectSelfContainedHtml } from "../helpers/selfContained.js";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const MAIN = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
@@ -122,6 +126,38 @@ describe("probe output", () => {
       expectValidReport(j, "probe");
     } finally {
       await srv.stop();
+    }
+  });
+
+  it("--format markdown, --format html --output F (nothing on stdout), --json validates: rejected client, exit 1", async () => {
+    const srv = await startOpensslServer({
+      cert: lab.cert("server"), key: lab.key("server"), caFile: lab.cert("rootA"), mode: "Verify", verifyReturnError: true, tls: "1.3",
+    });
+    const dir = mkdtempSync(join(tmpdir(), "mtlsd-probe-cli-"));
+    try {
+      const base = ["probe", `127.0.0.1:${srv.port}`, "--cert", lab.chain("client-expired"), "--key", lab.key("client-expired")];
+      const md = await cli([...base, "--format", "markdown"]);
+      expect(md.stderr).toBe("");
+      expect(md.code).toBe(1);
+      expect(md.stdout).toMatch(/^### Probe of 127\.0\.0\.1:\d+\n/);
+      expect(md.stdout).toContain("certificate_expired(45)");
+      const file = join(dir, "probe.html");
+      const html = await cli([...base, "--format", "html", "--output", file]);
+      expect(html.code).toBe(1);
+      expect(html.stdout).toBe("");
+      const page = readFileSync(file, "utf8");
+      expectSelfContainedHtml(page);
+      expect(page).toContain("certificate_expired");
+      const json = await cli([...base, "--json"]);
+      expect(json.code).toBe(1);
+      expectValidReport(json.stdout, "probe");
+      const j = JSON.parse(json.stdout);
+      expect(j.alert).toMatchObject({ level: "fatal", code: 45, name: "certificate_expired", sender: "server" });
+      expect(j.withoutCertificate).not.toBeNull();
+      expectValidReport(j, "probe");
+    } finally {
+      await srv.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
