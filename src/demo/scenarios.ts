@@ -31,9 +31,10 @@ function trustedEntry(alias: string, cert: IssuedCert): StoreEntry {
 }
 
 function store(file: string, entries: StoreEntry[], alias?: string): StoreEvidence {
+  const jks = file.endsWith(".jks");
   return {
     role: "client-keystore",
-    store: { file, format: "pkcs12", formatDetail: "PKCS#12 (demo, in memory)", entries },
+    store: { file, format: jks ? "jks" : "pkcs12", formatDetail: `${jks ? "JKS" : "PKCS#12"} (demo, in memory)`, entries },
     ...(alias ? { alias } : {}),
   };
 }
@@ -68,11 +69,13 @@ export function demoScenarios(pki: DemoPki): DemoScenario[] {
     {
       id: "missing-intermediate",
       title: "Missing intermediate CA in the keystore",
-      story: "The key entry holds the leaf only; its issuing CA \"Demo Test SHA2 CA G2\" was left out of the chain.",
+      story:
+        "The intermediate CA \"Demo Test SHA2 CA G2\" was imported as a separate trusted-certificate entry instead of " +
+        "into the key entry's chain; a JKS keystore keeps each entry's chain as it was imported, so the key entry holds the leaf only.",
       // JSSE matches the issuer of any chain certificate: with the intermediate the root would match.
       expect: ["missing-intermediate", "client-sent-empty-certificate"],
       forbid: ["server-truststore-missing-issuer", "no-client-certificate", "healthy"],
-      keystore: store("gateway-keystore-4.p12", [keyEntry("gateway", [pki.clientGood])], "gateway"),
+      keystore: store("gateway-keystore-4.jks", [keyEntry("gateway", [pki.clientGood]), trustedEntry("demo-intermediate", pki.intermediate)], "gateway"),
     },
     {
       id: "wrong-eku",

@@ -35,11 +35,12 @@ describe("diagnose engine", () => {
   it("the playbook: Java client, leaf from the SHA2 CA G2, server naming only a self-signed server name", () => {
     const p = policy([caOf(backend)]);
     const d = diagnose(ev([ks["nonprod-api"]!], { policy: p, conversations: [conversation([], 42)], serverStack: "java" }));
-    // The entry holds the leaf only and no store holds its issuer: the chain is incomplete as well (the playbook's
-    // "ensure the complete client certificate chain is uploaded"), and the CA list does not match.
-    expect(d.findings.map((f) => f.id)).toEqual(["missing-intermediate", "ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
+    // The CA list does not match (the playbook's cause 2, the headline). The entry holds the leaf only and no store
+    // holds its issuer, so the chain may be incomplete as well: a warning, since that issuer may be a root.
+    expect(d.findings.map((f) => f.id)).toEqual(["ca-mismatch", "client-sent-empty-certificate", "missing-intermediate", "server-alert"]);
+    expect(d.findings[2]!.severity).toBe("warning");
     expect(d.verdict).toBe("problem");
-    const ca = d.findings[1]!;
+    const ca = d.findings[0]!;
     expect(ca.title).toContain("Lab Test SHA2 CA G2");
     expect(ca.title).toContain("Java sends no certificate");
     expect(ca.evidence.some((r) => r.kind === "dn" && r.role === "acceptable-ca" && r.dn === backend.subject)).toBe(true);
@@ -71,15 +72,16 @@ describe("diagnose engine", () => {
     const leafOnly = () => ks["leafonly"]!;
     /** The leaf-only keystore plus Intermediate A as a separate trusted-certificate entry (not in the key entry). */
     const withInterEntry = (): StoreEvidence => ({ ...leafOnly(), store: { ...leafOnly().store, entries: [...leafOnly().store.entries, { alias: "interA", kind: "trusted-cert", chain: [interA] }] } });
-    it("leaf only, issuer in no store, server names Root A, Java sends nothing → missing-intermediate first, ca-mismatch leads with the intermediate", async () => {
+    it("leaf only, issuer in no store, server names Root A, Java sends nothing → ca-mismatch leads with the intermediate, missing-intermediate is a warning", async () => {
       const ts = await truststore(lab, ["rootA"]);
       const d = diagnose(ev([leafOnly(), ts], { policy: policy([caOf(rootA)]), conversations: [conversation([], 40)], serverStack: "openssl" }));
-      expect(d.findings.map((f) => f.id)).toEqual(["missing-intermediate", "ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
-      const mi = d.findings[0]!;
+      expect(d.findings.map((f) => f.id)).toEqual(["ca-mismatch", "client-sent-empty-certificate", "missing-intermediate", "server-alert"]);
+      const mi = d.findings[2]!;
+      expect(mi.severity).toBe("warning");
       expect(mi.evidence).toContainEqual(expect.objectContaining({ kind: "dn", role: "looked-for", dn: interA.subject }));
       expect(JSON.stringify(mi.evidence)).toContain("Not checked: whether the server's truststore");
       expect(mi.remediation.steps.join("\n")).toMatch(/keytool -importcert -alias client-good -file chain\.pem/);
-      const ca = d.findings[1]!;
+      const ca = d.findings[0]!;
       expect(ca.remediation.summary).toMatch(/^Include the intermediate CA certificate "CN=Lab Intermediate A/);
       expect(ca.remediation.summary).not.toContain("would then match"); // its issuer is unknown: no claim
     });

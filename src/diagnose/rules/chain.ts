@@ -196,10 +196,11 @@ export const incompleteChainRule: Rule = {
       );
       out.push({
         id: "missing-intermediate",
-        severity: "error",
+        // Proven only when the missing issuer is known to be an intermediate; otherwise it may be an untrusted root.
+        severity: missing ? "error" : "warning",
         title: missing
           ? `The key entry "${alias}" holds ${only}, ending at "${top.subject}"; it lacks the intermediate "${missing.cert.subject}"${listed.length ? `, which the server's CA list ("${listed[0]}") needs` : ""}`
-          : `The key entry "${alias}" holds ${only}, ending at "${top.subject}", whose issuer "${top.issuer}" is not in the entry: the chain is incomplete`,
+          : `The key entry "${alias}" holds ${only}, ending at "${top.subject}", whose issuer "${top.issuer}" is not in the entry: if that issuer is an intermediate CA, the chain is incomplete`,
         evidence,
         remediation: rem,
         reference: "RFC 8446 §4.4.2 / RFC 5246 §7.4.2 (the sender's chain: each certificate certifies the one before; only the root may be left out); alert-matrix.md (Java key manager vs advertised CA list)",

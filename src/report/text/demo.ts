@@ -40,6 +40,9 @@ export function renderDemoScenario(r: DemoResult, n: number, total: number, o: D
     out.push(`  Keystore: ${ks.store.file}, alias "${e.alias}", chain of ${e.chain.length}:`);
     e.chain.forEach((c, i) => out.push(`    [${i}] ${c.subject}${i === e.chain.length - 1 ? `  (issuer: ${c.issuer})` : ""}`));
   }
+  if (keyEntries.length) {
+    for (const e of ks.store.entries.filter((x) => x.kind === "trusted-cert")) out.push(`  also in it: trusted-certificate entry "${e.alias}": ${e.chain[0]!.subject}`);
+  }
   out.push("");
   out.push(`  The API consumer got:  HTTP/1.1 ${r.httpStatus === 200 ? "200 OK" : "503 Service Unavailable"}`);
   out.push(`  The gateway logged:    ${r.gatewaySaw}`);
