@@ -64,6 +64,13 @@ export { PcapngParser } from "./capture/pcapng.js";
 export type { RawPacket, CaptureSink, CaptureSummary } from "./capture/packet.js";
 export { TcpReassembler } from "./capture/reassembly.js";
 export type { ConnectionInfo, StreamHandler, HandlerFactory, EndReason, ReassemblyStats } from "./capture/reassembly.js";
+export { diagnose } from "./diagnose/engine.js";
+export type { DiagnoseOptions, DiagnosisDetail } from "./diagnose/engine.js";
+export { selectClientCertificate } from "./diagnose/clients/index.js";
+export type { AliasReason, ClientSelection, DnComparison, JavaKeyManager, SelectionContext } from "./diagnose/clients/index.js";
+export { diagnoseLive } from "./diagnose/live.js";
+export type { LiveOptions, LiveResult } from "./diagnose/live.js";
+export { compareNameWithCa, canonicalJavaDn } from "./diagnose/names.js";
 // logs as evidence (src/logs)
 export { readLog, JsseLogParser, GatewayLogParser, javaDnToOpenssl, javaDnToRfc2253, parseJavaDn, splitJavaDnList } from "./logs/index.js";
 export type { JsseResult } from "./logs/index.js";

@@ -135,6 +135,19 @@ export interface ProbeEvidence {
   handshakeCompleted: boolean;
   /** Client-side error text, when the handshake failed (Node's message, e.g. "... alert number 42"). */
   clientError?: string;
+  /** Negotiated protocol version, "1.2" / "1.3" (same as conversation.tlsVersion). */
+  tlsVersion?: string;
+  /** Negotiated cipher suite, IANA name (same as conversation.cipher). */
+  cipher?: string;
+  /** The server let the connection through: handshake completed and no fatal alert, reset or close followed. */
+  accepted?: boolean;
+  /** The extra run without a client certificate that decided `policy.required` (when one was made). */
+  withoutCertificate?: {
+    conversation: Conversation;
+    handshakeCompleted: boolean;
+    accepted: boolean;
+    clientError?: string;
+  };
 }
 
 /** Everything diagnose got, from every source. Each part optional. */
