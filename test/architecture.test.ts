@@ -66,6 +66,14 @@ describe("architecture", () => {
     expect(cycles).toEqual([]);
   });
 
+  it("no test file runs tsc: test/globalSetup.ts builds dist/ once (a rebuild under a running CLI test breaks it)", () => {
+    const TEST = new URL("./", import.meta.url).pathname;
+    const offenders = files(TEST)
+      .filter((f) => !f.endsWith("globalSetup.ts") && !f.endsWith("architecture.test.ts"))
+      .filter((f) => /["'`]tsc["'`]|npx tsc|tsc -p/.test(readFileSync(f, "utf8")));
+    expect(offenders.map((f) => relative(TEST, f))).toEqual([]);
+  });
+
   it("src/index.ts has no side effects: only exports", () => {
     const text = readFileSync(join(SRC, "index.ts"), "utf8");
     const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
