@@ -126,7 +126,7 @@ try {
   execFileSync("cat", [file], { stdio: ["ignore", "ignore", "ignore"] });
 
   const ours = spawnSync(process.execPath, ["--input-type=module", "-e", `
-    import { analyzeCapture } from ${JSON.stringify(join(ROOT, "dist/capture/analyze.js"))};
+    import { analyzeCapture } from ${JSON.stringify(join(ROOT, "dist/diagnose/capture.js"))};
     const t = performance.now();
     const r = await analyzeCapture(${JSON.stringify(file)});
     const s = (performance.now() - t) / 1000;

@@ -55,8 +55,8 @@ export type { Credential } from "./probe/credential.js";
 export { renderProbeText } from "./report/text/probe.js";
 export { probeToJson } from "./report/json/probe.js";
 // capture analysis (src/capture)
-export { analyzeCapture, analyzeResultToJson, parseEndpointFilter } from "./capture/analyze.js";
-export type { AnalyzeOptions, AnalyzeResult, AnalyzedConversation, ConversationSummary, MessageSummary } from "./capture/analyze.js";
+export { analyzeCapture, analyzeResultToJson, parseEndpointFilter } from "./diagnose/capture.js";
+export type { AnalyzeOptions, AnalyzeResult, AnalyzedConversation, ConversationSummary, MessageSummary } from "./diagnose/capture.js";
 export { readCaptureFile, readCaptureBytes } from "./capture/reader.js";
 export type { ReadCaptureOptions } from "./capture/reader.js";
 export { PcapParser } from "./capture/pcap.js";

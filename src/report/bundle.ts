@@ -9,7 +9,7 @@
  * Pure: builds the file list from what the caller gathered; writing it (folder or .tar.gz) is the CLI's job.
  */
 import { basename } from "node:path";
-import type { AnalyzeResult } from "../capture/analyze.js";
+import type { AnalyzeResult } from "../diagnose/capture.js";
 import type { DiagnosisDetail } from "../diagnose/engine.js";
 import type { Conversation, Evidence, ProbeEvidence, ServerPolicy, StoreEvidence } from "../evidence/model.js";
 import type { EntryChecks } from "../pki/types.js";

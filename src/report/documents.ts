@@ -3,8 +3,8 @@
  * `schemaVersion` and `$schema` (the `$id` of `schemas/<kind>.schema.json`, see ./schema.ts). Pure: plain data in,
  * plain data out, ready for `JSON.stringify`.
  */
-import type { AnalyzeResult } from "../capture/analyze.js";
-import { analyzeResultToJson } from "../capture/analyze.js";
+import type { AnalyzeResult } from "../diagnose/capture.js";
+import { analyzeResultToJson } from "../diagnose/capture.js";
 import type { DiagnosisDetail } from "../diagnose/engine.js";
 import type { Evidence, ProbeEvidence } from "../evidence/model.js";
 import { diagnoseToJson } from "./json/diagnose.js";

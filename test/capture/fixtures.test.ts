@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { analyzeCapture, type AnalyzeResult } from "../../src/capture/analyze.js";
+import { analyzeCapture, type AnalyzeResult } from "../../src/diagnose/capture.js";
 import { HANDSHAKE_MESSAGE_NAMES } from "../../src/wire/tables.js";
 import { ALERT_DESCRIPTIONS, nameOf } from "../../src/wire/tables.js";
 

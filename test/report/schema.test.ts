@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { analyzeCapture } from "../../src/capture/analyze.js";
+import { analyzeCapture } from "../../src/diagnose/capture.js";
 import { diagnose } from "../../src/diagnose/engine.js";
 import { checkEntry } from "../../src/pki/chain.js";
 import { analyzeDocument, diagnoseDocument, inspectDocument, probeDocument, renderJsonDocument } from "../../src/report/documents.js";

@@ -8,7 +8,7 @@
  */
 import type { Command } from "commander";
 import { ExitCode } from "../../errors.js";
-import { analyzeCapture, type AnalyzeResult } from "../../capture/analyze.js";
+import { analyzeCapture, type AnalyzeResult } from "../../diagnose/capture.js";
 import { policyFromConversation } from "../../evidence/conversation.js";
 import { loadKeystore } from "../../pki/store.js";
 import type { StoreEvidence } from "../../evidence/model.js";

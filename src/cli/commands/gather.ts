@@ -16,7 +16,7 @@ import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import type { Command } from "commander";
-import { analyzeCapture } from "../../capture/analyze.js";
+import { analyzeCapture } from "../../diagnose/capture.js";
 import { diagnose } from "../../diagnose/engine.js";
 import { diagnoseLive } from "../../diagnose/live.js";
 import { defaultClientStack } from "../../diagnose/clients/index.js";

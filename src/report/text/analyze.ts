@@ -4,7 +4,7 @@
  * ("#9 frame 9 Certificate → (length 0)"), the CertificateRequest CA names in full, what the capture could not
  * show, and the diagnosis (findings with evidence and fix). Pure: reads only the result; no clock, no colour.
  */
-import type { AnalyzeResult, AnalyzedConversation } from "../../capture/analyze.js";
+import type { AnalyzeResult, AnalyzedConversation } from "../../diagnose/capture.js";
 import type { Finding } from "../../diagnose/types.js";
 import { alertWords, messageDetail } from "./probe.js";
 

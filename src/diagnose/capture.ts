@@ -1,5 +1,6 @@
 /**
- * Library entry of `mtls-doctor analyze`: capture file → TLS conversations → per-conversation summary and diagnosis.
+ * Library entry of `mtls-doctor analyze` (and `diagnose --capture`): capture file → TLS conversations (src/capture) →
+ * per-conversation summary and diagnosis (this layer).
  *
  * One streaming pass: reader → link/IP/TCP → reassembly → TLS decoder. Memory is bounded by the open connections
  * and the handshake messages kept, not by the file size.
@@ -11,12 +12,12 @@ import { KeyLog } from "../wire/tls13/keylog.js";
 import type { AlertMessage, CertificateMsg } from "../wire/types.js";
 import type { AcceptableCA, Conversation, Endpoint, StoreEvidence } from "../evidence/model.js";
 import { policyFromConversation } from "../evidence/conversation.js";
-import { diagnose, type DiagnosisDetail } from "../diagnose/engine.js";
-import type { Finding } from "../diagnose/types.js";
+import { diagnose, type DiagnosisDetail } from "./engine.js";
+import type { Finding } from "./types.js";
 import type { ClientStack } from "../evidence/model.js";
-import { readCaptureFile } from "./reader.js";
-import { TcpReassembler, type ConnectionInfo } from "./reassembly.js";
-import { TlsStreamHandler, type CapturedConversation } from "./conversations.js";
+import { readCaptureFile } from "../capture/reader.js";
+import { TcpReassembler, type ConnectionInfo } from "../capture/reassembly.js";
+import { TlsStreamHandler, type CapturedConversation } from "../capture/conversations.js";
 
 export interface AnalyzeOptions {
   /** NSS key log file (SSLKEYLOGFILE / openssl -keylogfile) for TLS 1.3 decryption. */
