@@ -10,9 +10,9 @@ import { MtlsDoctorError } from "../errors.js";
 import { fileError } from "../files.js";
 import { KeyLog } from "../wire/tls13/keylog.js";
 import type { AlertMessage, CertificateMsg } from "../wire/types.js";
-import type { AcceptableCA, Conversation, Endpoint, StoreEvidence } from "../evidence/model.js";
+import type { AcceptableCA, Conversation, Endpoint, Evidence, LogEvidence, ServerStack, StoreEvidence } from "../evidence/model.js";
 import { policyFromConversation } from "../evidence/conversation.js";
-import { diagnose, type DiagnosisDetail } from "./engine.js";
+import { diagnose, type DiagnoseOptions, type DiagnosisDetail } from "./engine.js";
 import type { Finding } from "./types.js";
 import type { ClientStack } from "../evidence/model.js";
 import { readCaptureFile } from "../capture/reader.js";
@@ -29,6 +29,12 @@ export interface AnalyzeOptions {
   /** Client keystores / server truststores given to the diagnose engine with each conversation. */
   stores?: StoreEvidence[];
   clientStack?: ClientStack;
+  /** The server stack, to read its alerts right (default: unknown). */
+  serverStack?: ServerStack;
+  /** Logs (src/logs `readLog`) given to the diagnose engine with each conversation (`diagnose --capture --log`). */
+  logs?: LogEvidence[];
+  /** Java key manager and pinned alias for the client model. */
+  diagnoseOptions?: DiagnoseOptions;
   /**
    * ms since epoch used for certificate validity in the diagnosis. Default: the time of the conversation's first
    * message in the capture (the certificates are judged as of the handshake), so results do not depend on the clock.
@@ -86,6 +92,8 @@ export interface AnalyzedConversation {
   summary: ConversationSummary;
   conversation: Conversation;
   diagnosis: DiagnosisDetail;
+  /** The evidence the diagnosis read (this conversation, its policy, the stores and logs given). */
+  evidence: Evidence;
 }
 
 export interface AnalyzeResult {
@@ -123,7 +131,8 @@ function matches(f: EndpointFilter, e: Endpoint): boolean {
   return (f.host === undefined || f.host === e.host || (f.host === "localhost" && (e.host === "127.0.0.1" || e.host === "::1"))) && (f.port === undefined || f.port === e.port);
 }
 
-const FAILED: ReadonlySet<Conversation["outcome"]> = new Set(["alert", "reset", "closed-during-handshake", "incomplete"]);
+/** Outcomes of a handshake that did not complete (failed, or the capture ends before it does). */
+export const FAILED: ReadonlySet<Conversation["outcome"]> = new Set(["alert", "reset", "closed-during-handshake", "incomplete"]);
 
 /** Reads a key log file. @throws MtlsDoctorError MTLSD_ERR_FILE_NOT_FOUND / MTLSD_ERR_BAD_KEYLOG */
 async function loadKeyLogFile(file: string, keyLog: KeyLog, warn: (m: string) => void): Promise<void> {
@@ -217,14 +226,17 @@ function analyzeOne(c: CapturedConversation, haveKeys: boolean, opts: AnalyzeOpt
   const conv = c.conversation;
   const policy = policyFromConversation(conv);
   const now = opts.now ?? conv.messages.find((m) => m.time !== undefined && m.time > 0)?.time ?? 0;
-  const diagnosis = diagnose({
+  const evidence: Evidence = {
     now,
     stores: opts.stores ?? [],
     conversations: [conv],
     ...(policy.requested ? { policy } : {}),
     ...(opts.clientStack ? { clientStack: opts.clientStack } : {}),
-  });
-  return { summary: summarize(c, policy.requested ? policy.acceptableCAs : null, haveKeys, diagnosis.findings), conversation: conv, diagnosis };
+    ...(opts.serverStack ? { serverStack: opts.serverStack } : {}),
+    ...(opts.logs?.length ? { logs: opts.logs } : {}),
+  };
+  const diagnosis = diagnose(evidence, opts.diagnoseOptions ?? {});
+  return { summary: summarize(c, policy.requested ? policy.acceptableCAs : null, haveKeys, diagnosis.findings), conversation: conv, diagnosis, evidence };
 }
 
 function summarize(c: CapturedConversation, acceptableCAs: AcceptableCA[] | null, haveKeys: boolean, findings: Finding[]): ConversationSummary {
@@ -313,6 +325,58 @@ export function analyzeResultToJson(r: AnalyzeResult): unknown {
     conversations: r.conversations.map(({ summary: s }) => ({
       ...s,
       acceptableCAs: s.acceptableCAs?.map((ca) => ({ dn: ca.dn, opensslDn: ca.opensslDn, derHex: Buffer.from(ca.der).toString("hex") })) ?? null,
+    })),
+  };
+}
+
+/** Whether an analysed conversation failed: its handshake did not complete, or the diagnosis found a problem. */
+export function conversationFailed(a: AnalyzedConversation): boolean {
+  return FAILED.has(a.summary.outcome) || a.diagnosis.verdict === "problem";
+}
+
+/** `diagnose --capture --json`: what the capture held, one line per conversation (JSON `capture`). */
+export interface CaptureOverview {
+  file: string;
+  format: "pcap" | "pcapng";
+  packets: number;
+  truncated: boolean;
+  keyLogEntries: number;
+  /** 1-based number (in `conversations`) of the conversation whose diagnosis the document carries; null when none. */
+  diagnosed: number | null;
+  conversations: {
+    number: number;
+    client: Endpoint;
+    server: Endpoint;
+    sni?: string;
+    tlsVersion?: string;
+    firstFrame: number;
+    outcome: Conversation["outcome"];
+    verdict: DiagnosisDetail["verdict"];
+    failed: boolean;
+    findings: string[];
+  }[];
+}
+
+/** The overview of an analysis for `diagnose --capture`; `diagnosed` is the 1-based number of the chosen conversation. */
+export function captureOverview(r: AnalyzeResult, diagnosed: number | null): CaptureOverview {
+  return {
+    file: r.file,
+    format: r.format,
+    packets: r.packets,
+    truncated: r.truncated,
+    keyLogEntries: r.keyLogEntries,
+    diagnosed,
+    conversations: r.conversations.map((a, i) => ({
+      number: i + 1,
+      client: a.summary.client,
+      server: a.summary.server,
+      ...(a.summary.sni !== undefined ? { sni: a.summary.sni } : {}),
+      ...(a.summary.tlsVersion !== undefined ? { tlsVersion: a.summary.tlsVersion } : {}),
+      firstFrame: a.summary.firstFrame,
+      outcome: a.summary.outcome,
+      verdict: a.diagnosis.verdict,
+      failed: conversationFailed(a),
+      findings: a.diagnosis.findings.map((f) => f.id),
     })),
   };
 }

@@ -3,7 +3,7 @@
  * `schemaVersion` and `$schema` (the `$id` of `schemas/<kind>.schema.json`, see ./schema.ts). Pure: plain data in,
  * plain data out, ready for `JSON.stringify`.
  */
-import type { AnalyzeResult } from "../diagnose/capture.js";
+import type { AnalyzeResult, CaptureOverview } from "../diagnose/capture.js";
 import { analyzeResultToJson } from "../diagnose/capture.js";
 import type { DiagnosisDetail } from "../diagnose/engine.js";
 import type { Evidence, ProbeEvidence } from "../evidence/model.js";
@@ -41,7 +41,10 @@ export function analyzeDocument(r: AnalyzeResult): JsonDocument {
   return jsonDocument("analyze", { ...rest, warnings: r.warnings });
 }
 
-/** `diagnose --json`: `{ schemaVersion, $schema, verdict, findings, evidence }`. */
-export function diagnoseDocument(d: DiagnosisDetail, e: Evidence): JsonDocument {
-  return jsonDocument("diagnose", diagnoseToJson(d, e) as Record<string, unknown>);
+/**
+ * `diagnose --json`: `{ schemaVersion, $schema, verdict, findings, evidence }`, plus `capture` (every conversation of
+ * the capture, and which one was diagnosed) for `diagnose --capture`.
+ */
+export function diagnoseDocument(d: DiagnosisDetail, e: Evidence, capture?: CaptureOverview): JsonDocument {
+  return jsonDocument("diagnose", { ...(diagnoseToJson(d, e) as Record<string, unknown>), ...(capture ? { capture } : {}) });
 }

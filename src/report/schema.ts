@@ -322,7 +322,36 @@ function body(kind: JsonDocumentKind): [Record<string, Schema>, Record<string, S
             },
           ),
         },
-        {},
+        {
+          capture: obj(
+            {
+              file: str,
+              format: enumOf("pcap", "pcapng"),
+              packets: nonNegInt,
+              truncated: bool,
+              keyLogEntries: nonNegInt,
+              diagnosed: { ...nullable(posInt), description: "number (in conversations) of the conversation diagnosed above; null when the capture held none" },
+              conversations: arr(
+                obj(
+                  {
+                    number: posInt,
+                    client: ref("endpoint"),
+                    server: ref("endpoint"),
+                    firstFrame: posInt,
+                    outcome: OUTCOME,
+                    verdict: enumOf("healthy", "problem", "inconclusive"),
+                    failed: bool,
+                    findings: arr(enumOf(...FINDING_IDS), { description: "finding ids of this conversation's diagnosis" }),
+                  },
+                  { sni: str, tlsVersion: str },
+                ),
+                { description: "every TLS conversation of the capture, failed handshakes first" },
+              ),
+            },
+            {},
+            "`diagnose --capture`: what the capture held; the document's verdict and findings are those of conversation `diagnosed`",
+          ),
+        },
         "`mtls-doctor diagnose --json`: verdict, findings (stable ids, evidence, remediation) and the evidence they rest on.",
       ];
     }

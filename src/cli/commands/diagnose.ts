@@ -1,5 +1,5 @@
 /**
- * `mtls-doctor diagnose [--connect host:port] [--log F ...] [--keystore F [--password P] [--alias A] | --cert F --key F]
+ * `mtls-doctor diagnose [--connect host:port | --capture F [--keylog F] [--filter host:port]] [--log F ...] [--keystore F [--password P] [--alias A] | --cert F --key F]
  *   [--truststore F [--truststore-password P]] [--client java|go|dotnet|openssl|node|curl] [--key-manager SunX509|PKIX]
  *   [--server-stack openssl|java|node] [--tls-version 1.2|1.3] [--servername N] [--timeout ms]
  *   [--format text|json|markdown|html | --json] [--output F]`
@@ -9,12 +9,17 @@
  * With --connect and a keystore it first reads the server's CertificateRequest (a probe
  * without a certificate), asks the client model which certificate that client would send, and probes again with
  * exactly that (or keeps the certificate-less run when the model sends an empty Certificate).
+ * With --capture it reads a pcap/pcapng (the same path as `analyze`), diagnoses every TLS conversation in it with the
+ * stores and logs given, and shows the diagnosis of the first failed conversation (the others, when several failed,
+ * one line each). `--capture` with `--connect` is a usage error: a capture is evidence of a past handshake, a probe
+ * makes a new one; run them separately.
  * Exit: 0 healthy or nothing found, 1 a problem was diagnosed, 2 bad input, 3 unreachable, 5 refused, 6 timeout,
  * 7 not TLS. Passwords: --password / --truststore-password, else env MTLS_DOCTOR_PASSWORD (never echoed).
  */
 import { basename } from "node:path";
 import type { Command } from "commander";
 import type { JavaKeyManager } from "../../diagnose/clients/types.js";
+import { analyzeCapture, captureOverview, conversationFailed, type AnalyzeResult } from "../../diagnose/capture.js";
 import { diagnose, type DiagnosisDetail } from "../../diagnose/engine.js";
 import { diagnoseLive } from "../../diagnose/live.js";
 import { ExitCode, MtlsDoctorError } from "../../errors.js";
@@ -23,7 +28,7 @@ import { readLog } from "../../logs/index.js";
 import { loadKeystore } from "../../pki/store.js";
 import { credentialFromFiles } from "../../probe/credential.js";
 import { diagnoseDocument } from "../../report/documents.js";
-import { renderDiagnoseText } from "../../report/text/diagnose.js";
+import { renderDiagnoseCaptureText, renderDiagnoseText } from "../../report/text/diagnose.js";
 import { buildReportView } from "../../report/view.js";
 import { addOutputOptions, resolveFormat, writeReport, type OutputOptions } from "../output.js";
 import { action } from "../run.js";
@@ -49,6 +54,9 @@ interface DiagnoseCliOptions extends OutputOptions {
   servername?: string;
   timeout?: string;
   log?: string[];
+  capture?: string;
+  keylog?: string;
+  filter?: string;
   json?: boolean;
 }
 
@@ -84,6 +92,9 @@ export function register(program: Command): void {
     .command("diagnose")
     .description("Find out why a mutual-TLS handshake fails (or confirm it works) from a keystore, a live server, the server's truststore and logs")
     .option("--connect <host:port>", "probe this live server with what the client model would send")
+    .option("--capture <file>", "a pcap/pcapng capture of the failing handshake (tcpdump -w): diagnose its conversations")
+    .option("--keylog <file>", "NSS key log (SSLKEYLOGFILE, openssl -keylogfile) to decrypt TLS 1.3 in --capture")
+    .option("--filter <host:port>", "with --capture: only conversations with this endpoint (host:port, [v6]:port, :port or host)")
     .option("--log <file>", "a Java -Djavax.net.debug log or a gateway log (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--keystore <file>", "the client's keystore (PKCS#12, JKS, PEM)")
     .option("--password <password>", "keystore password (or env MTLS_DOCTOR_PASSWORD)")
@@ -106,6 +117,8 @@ export function register(program: Command): void {
         const keyManager = oneOf<JavaKeyManager>(o.keyManager, ["SunX509", "PKIX"], "--key-manager");
         const serverStack = oneOf(o.serverStack, SERVERS, "--server-stack");
         const tlsVersion = oneOf(o.tlsVersion, ["1.2", "1.3"] as const, "--tls-version");
+        if (o.capture && o.connect) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "give either --capture (a recorded handshake) or --connect (a new one), not both");
+        if (!o.capture && (o.keylog || o.filter)) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `${o.keylog ? "--keylog" : "--filter"} needs --capture`);
         const timeoutMs = Number(o.timeout ?? 10000);
         if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--timeout: expected a positive number of milliseconds, got ${JSON.stringify(o.timeout)}`);
         const stores = await clientStores(o);
@@ -115,7 +128,8 @@ export function register(program: Command): void {
         }
         const logs: LogEvidence[] = [];
         for (const f of o.log ?? []) logs.push(await readLog(f));
-        if (!o.connect && stores.length === 0 && logs.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "nothing to diagnose: give --connect host:port, --log FILE and/or --keystore (or --cert/--key) and --truststore");
+        if (o.capture) return runCapture(o.capture, o, stores, logs, { clientStack, serverStack, keyManager });
+        if (!o.connect && stores.length === 0 && logs.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "nothing to diagnose: give --connect host:port, --capture FILE, --log FILE and/or --keystore (or --cert/--key) and --truststore");
         const now = Date.now();
         let evidence: Evidence = { now, stores, conversations: [], ...(logs.length ? { logs } : {}), ...(clientStack ? { clientStack } : {}), ...(serverStack ? { serverStack } : {}) };
         let d: DiagnosisDetail;
@@ -149,4 +163,49 @@ export function register(program: Command): void {
         return d.verdict === "problem" ? ExitCode.PROBLEM : ExitCode.OK;
       }),
     );
+}
+
+/** `diagnose --capture`: the capture's conversations diagnosed with the stores and logs given; returns the exit code. */
+async function runCapture(
+  file: string,
+  o: DiagnoseCliOptions,
+  stores: StoreEvidence[],
+  logs: LogEvidence[],
+  m: { clientStack: ClientStack | undefined; serverStack: ServerStack | undefined; keyManager: JavaKeyManager | undefined },
+): Promise<number> {
+  const diagnoseOptions = { ...(m.keyManager ? { keyManager: m.keyManager } : {}), ...(o.alias ? { alias: o.alias } : {}) };
+  // The stores given are today's configuration: judge every certificate as of now (as the other modes do), not as of
+  // the capture's time (that is what `analyze` does).
+  const now = Date.now();
+  const r: AnalyzeResult = await analyzeCapture(file, {
+    now,
+    ...(o.keylog ? { keyLogFile: o.keylog } : {}),
+    ...(o.filter ? { filter: o.filter } : {}),
+    stores,
+    ...(logs.length ? { logs } : {}),
+    ...(m.clientStack ? { clientStack: m.clientStack } : {}),
+    ...(m.serverStack ? { serverStack: m.serverStack } : {}),
+    diagnoseOptions,
+    onWarning: (w) => process.stderr.write(`mtls-doctor: warning: ${w}\n`),
+  });
+  // Conversations come failed first; the first one is the one to diagnose.
+  const chosen = r.conversations.length ? 1 : null;
+  const pick = r.conversations[0];
+  let d: DiagnosisDetail;
+  let ev: Evidence;
+  if (pick) {
+    d = pick.diagnosis;
+    ev = pick.evidence;
+  } else {
+    // No TLS in the capture: what the stores and logs alone say.
+    ev = { now, stores, conversations: [], ...(logs.length ? { logs } : {}), ...(m.clientStack ? { clientStack: m.clientStack } : {}), ...(m.serverStack ? { serverStack: m.serverStack } : {}) };
+    d = diagnose(ev, diagnoseOptions);
+  }
+  const quiet = { ...r, warnings: [] }; // warnings went to stderr already
+  await writeReport(o, {
+    text: () => renderDiagnoseCaptureText(quiet, chosen, pick ? undefined : { d, evidence: ev }),
+    json: () => diagnoseDocument(d, ev, captureOverview(r, chosen)),
+    view: () => buildReportView({ kind: "diagnose", evidence: ev, diagnosis: d }, { now: ev.now }),
+  });
+  return d.verdict === "problem" || r.conversations.some(conversationFailed) ? ExitCode.PROBLEM : ExitCode.OK;
 }

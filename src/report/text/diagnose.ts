@@ -3,6 +3,7 @@
  * then each finding with its evidence and fix; then what the client model predicted; then the handshake as a
  * numbered message list in the playbook's style. Pure: reads only the diagnosis and evidence; no clock, no colour.
  */
+import { conversationFailed, type AnalyzeResult } from "../../diagnose/capture.js";
 import type { DiagnosisDetail } from "../../diagnose/engine.js";
 import type { EvidenceRef, Finding } from "../../diagnose/types.js";
 import type { Evidence } from "../../evidence/model.js";
@@ -69,4 +70,45 @@ export function renderDiagnoseText(d: DiagnosisDetail, evidence: Evidence): stri
     out.push("");
   }
   return out.join("\n");
+}
+
+const hostPort = (e: { host: string; port: number }) => (e.host.includes(":") ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
+
+/**
+ * `diagnose --capture` as text: one line on what the capture held, the full diagnosis of the first failed
+ * conversation (else the first one), and for every other failed conversation its verdict in one line with its
+ * finding ids (`mtls-doctor analyze FILE` shows each in full). Ends with a newline.
+ */
+export function renderDiagnoseCaptureText(r: AnalyzeResult, chosen: number | null, noConversation?: { d: DiagnosisDetail; evidence: Evidence }): string {
+  const failed = r.conversations.map((a, i) => ({ a, n: i + 1 })).filter(({ a }) => conversationFailed(a));
+  const out: string[] = [];
+  const head = `Capture ${r.file}: ${r.format}, ${r.packets} packets, ${r.conversations.length} TLS conversation(s), ${failed.length} failed` +
+    (r.keyLogEntries ? `, key log: ${r.keyLogEntries} secrets` : "");
+  out.push(head);
+  for (const w of r.warnings) out.push(`warning: ${w}`);
+  const pick = chosen !== null ? r.conversations[chosen - 1] : undefined;
+  if (!pick) {
+    out.push("No TLS conversation found in this capture (TLS is recognised by content, on any port).", "");
+    if (noConversation) out.push(renderDiagnoseText(noConversation.d, noConversation.evidence));
+    return out.join("\n").replace(/\n*$/, "\n");
+  }
+  const s = pick.summary;
+  out.push(
+    `Diagnosing conversation ${chosen}${failed.length > 1 ? ` (the first of ${failed.length} failed)` : conversationFailed(pick) ? " (the failed one)" : ""}: ` +
+      `client ${hostPort(s.client)} → server ${hostPort(s.server)}, first frame ${s.firstFrame}`,
+    "",
+  );
+  out.push(renderDiagnoseText(pick.diagnosis, pick.evidence).replace(/\n+$/, ""));
+  const others = failed.filter(({ n }) => n !== chosen);
+  if (others.length) {
+    out.push("", `Other failed conversations (${others.length}); \`mtls-doctor analyze ${r.file}\` shows each in full:`);
+    for (const { a, n } of others) {
+      const errors = a.diagnosis.findings.filter((f) => f.severity !== "info").map((f) => f.id);
+      out.push(
+        `  ${n}. ${hostPort(a.summary.client)} → ${hostPort(a.summary.server)} (first frame ${a.summary.firstFrame}): ` +
+          `${a.diagnosis.verdict.toUpperCase()}${errors.length ? `: ${errors.join(", ")}` : ` (${a.summary.outcome})`}`,
+      );
+    }
+  }
+  return out.join("\n") + "\n";
 }
