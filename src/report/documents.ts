@@ -5,6 +5,7 @@
  */
 import type { AnalyzeResult, CaptureOverview } from "../diagnose/capture.js";
 import { analyzeResultToJson } from "../diagnose/capture.js";
+import { analyzeLogToJson, type AnalyzeLogResult } from "../diagnose/logfile.js";
 import type { DiagnosisDetail } from "../diagnose/engine.js";
 import type { Evidence, ProbeEvidence } from "../evidence/model.js";
 import { diagnoseToJson } from "./json/diagnose.js";
@@ -38,7 +39,12 @@ export function probeDocument(e: ProbeEvidence): JsonDocument {
 /** `analyze --json`: `{ schemaVersion, $schema, file, format, packets, truncated, conversations, warnings }`. */
 export function analyzeDocument(r: AnalyzeResult): JsonDocument {
   const { warnings: _w, ...rest } = analyzeResultToJson(r) as Record<string, unknown>;
-  return jsonDocument("analyze", { ...rest, warnings: r.warnings });
+  return jsonDocument("analyze", { source: "capture", ...rest, warnings: r.warnings });
+}
+
+/** `analyze --json` on a log: `{ schemaVersion, $schema, source: "log", file, log, handshakes, unattributed, warnings }`. */
+export function analyzeLogDocument(r: AnalyzeLogResult): JsonDocument {
+  return jsonDocument("analyze", { ...analyzeLogToJson(r), warnings: [] });
 }
 
 /**

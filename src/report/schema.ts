@@ -67,6 +67,7 @@ const STORE_FORMAT = enumOf("pem", "der", "pkcs12", "jks");
 const ENTRY_KIND = enumOf("private-key", "trusted-cert");
 const CA_STATE = enumOf("absent", "present", "present-empty");
 const REQUIRED = { oneOf: [bool, { const: "unknown" }], description: "true / false, or \"unknown\" when not tested" };
+const VERDICT = enumOf("healthy", "problem", "inconclusive");
 const ALERT_LEVEL = { type: "string", description: "\"warning\", \"fatal\", or unknown(N)" };
 
 /** Definitions shared by the schemas; each schema carries only the ones it uses. */
@@ -146,6 +147,22 @@ const DEFS: Record<string, Schema> = {
     },
   ),
   gap: obj({ direction: DIRECTION, bytes: nonNegInt, atOffset: nonNegInt }),
+  analyzeLogHandshake: obj(
+    {
+      number: posInt,
+      side: enumOf("client", "server"),
+      firstLine: posInt,
+      lastLine: posInt,
+      messages: arr(obj({ index: posInt, direction: DIRECTION, type: str }, { line: posInt })),
+      acceptableCAs: { ...nullable(arr(str)), description: "CA names of the logged CertificateRequest as the log printed them; null when none was logged" },
+      clientCertificates: { ...nullable(nonNegInt), description: "certificates in the client's logged Certificate message (0 = empty); null when none was logged" },
+      alert: nullable(obj({ sender: SENDER, level: ALERT_LEVEL, description: u8, name: str })),
+      outcome: OUTCOME,
+      verdict: VERDICT,
+      findings: arr(ref("finding")),
+    },
+    { tlsVersion: str, cipher: str, sni: str },
+  ),
   analyzeConversation: obj(
     {
       client: ref("endpoint"),
@@ -236,17 +253,24 @@ function body(kind: JsonDocumentKind): [Record<string, Schema>, Record<string, S
       ];
     }
     case "analyze":
+      // Two shapes (see ANALYZE_VARIANTS): a capture (format, packets, truncated, conversations; `source` absent or
+      // "capture") or a log (source "log", log, handshakes, unattributed).
       return [
+        { file: str, warnings: arr(str) },
         {
-          file: str,
+          source: { enum: ["capture", "log"], description: "what the file was; absent in documents of a capture made before logs were read" },
           format: enumOf("pcap", "pcapng"),
           packets: nonNegInt,
           truncated: bool,
           conversations: arr(ref("analyzeConversation"), { description: "failed handshakes first, then by first frame" }),
-          warnings: arr(str),
+          log: obj({ kind: enumOf("jsse-debug", "gateway", "mixed"), side: enumOf("client", "server", "unknown"), lines: nonNegInt, events: nonNegInt }),
+          handshakes: arr(ref("analyzeLogHandshake"), { description: "one per handshake the log showed, in log order" }),
+          unattributed: {
+            ...nullable(obj({ verdict: VERDICT, findings: arr(ref("finding")) })),
+            description: "when the log showed no handshake (a gateway log): the diagnosis of its TLS lines as a whole",
+          },
         },
-        {},
-        "`mtls-doctor analyze --json`: the TLS conversations of a capture, per conversation what was sent and why it failed.",
+        "`mtls-doctor analyze --json`: the TLS conversations of a capture (or the handshakes of a Java debug / gateway log), per conversation what was sent and why it failed.",
       ];
     case "diagnose": {
       const chainCert = obj({ subject: str, issuer: str, notBefore: isoTime, notAfter: isoTime });
@@ -339,7 +363,7 @@ function body(kind: JsonDocumentKind): [Record<string, Schema>, Record<string, S
                     server: ref("endpoint"),
                     firstFrame: posInt,
                     outcome: OUTCOME,
-                    verdict: enumOf("healthy", "problem", "inconclusive"),
+                    verdict: VERDICT,
                     failed: bool,
                     findings: arr(enumOf(...FINDING_IDS), { description: "finding ids of this conversation's diagnosis" }),
                   },
@@ -358,10 +382,36 @@ function body(kind: JsonDocumentKind): [Record<string, Schema>, Record<string, S
   }
 }
 
+const ANALYZE_CAPTURE_KEYS = ["format", "packets", "truncated", "conversations"];
+const ANALYZE_LOG_KEYS = ["log", "handshakes", "unattributed"];
+/** `analyze`: exactly one of the capture shape and the log shape (each variant's keys are typed by the root's properties). */
+const ANALYZE_VARIANTS: Schema[] = [
+  {
+    description: "a capture",
+    type: "object",
+    properties: {
+      source: { const: "capture" },
+      ...Object.fromEntries(ANALYZE_CAPTURE_KEYS.map((k) => [k, {}])),
+      ...Object.fromEntries(ANALYZE_LOG_KEYS.map((k) => [k, false])),
+    },
+    required: ANALYZE_CAPTURE_KEYS,
+  },
+  {
+    description: "a Java debug / gateway log",
+    type: "object",
+    properties: {
+      source: { const: "log" },
+      ...Object.fromEntries(ANALYZE_LOG_KEYS.map((k) => [k, {}])),
+      ...Object.fromEntries(ANALYZE_CAPTURE_KEYS.map((k) => [k, false])),
+    },
+    required: ["source", ...ANALYZE_LOG_KEYS],
+  },
+];
+
 /** The JSON Schema (draft 2020-12) of one command's JSON document. A fresh object each call. */
 export function reportSchema(kind: JsonDocumentKind): Schema {
   const [required, optional, description] = body(kind);
-  const root = obj(
+  const root: Schema = obj(
     {
       schemaVersion: { const: JSON_SCHEMA_VERSION, description: "Version of this document shape." },
       $schema: { const: schemaId(kind), description: "The $id of the schema this document follows." },
@@ -369,6 +419,7 @@ export function reportSchema(kind: JsonDocumentKind): Schema {
     },
     optional,
   );
+  if (kind === "analyze") root.oneOf = ANALYZE_VARIANTS;
   return JSON.parse(
     JSON.stringify({
       $schema: "https://json-schema.org/draft/2020-12/schema",

@@ -69,7 +69,9 @@ describe("mtls-doctor analyze", () => {
       writeFileSync(txt, "not a capture at all\n");
       const a = cli(txt);
       expect(a.status).toBe(2);
-      expect(a.stderr.trim()).toBe(`mtls-doctor: error: ${txt}: not a packet capture (expected a pcap or pcapng file; record one with "tcpdump -w file.pcap")`);
+      expect(a.stderr.trim()).toBe(
+        `mtls-doctor: error: ${txt}: not a capture (pcap, pcapng) nor a JSSE/gateway log (record a capture with "tcpdump -w file.pcap", or a Java log with -Djavax.net.debug=ssl:handshake)`,
+      );
       const whole = readFileSync(join(DIR, "java-tls12-ca-mismatch.pcap"));
       const cut = join(dir, "cut.pcap");
       writeFileSync(cut, whole.subarray(0, whole.length - 20));

@@ -7,13 +7,15 @@
  * A progress bar goes to stderr for large files when stderr is a TTY. Warnings go to stderr.
  */
 import type { Command } from "commander";
-import { ExitCode } from "../../errors.js";
+import { ExitCode, MtlsDoctorError } from "../../errors.js";
+import { analyzeLog, logHandshakeFailed } from "../../diagnose/logfile.js";
+import { readLog } from "../../logs/index.js";
 import { analyzeCapture, type AnalyzeResult } from "../../diagnose/capture.js";
 import { policyFromConversation } from "../../evidence/conversation.js";
 import { loadKeystore } from "../../pki/store.js";
 import type { StoreEvidence } from "../../evidence/model.js";
-import { analyzeDocument } from "../../report/documents.js";
-import { renderAnalyzeText } from "../../report/text/analyze.js";
+import { analyzeDocument, analyzeLogDocument } from "../../report/documents.js";
+import { renderAnalyzeLogText, renderAnalyzeText } from "../../report/text/analyze.js";
 import { buildReportView, type ReportView } from "../../report/view.js";
 import { addOutputOptions, resolveFormat, writeReport, type OutputOptions } from "../output.js";
 import { action } from "../run.js";
@@ -77,6 +79,9 @@ export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<nu
       ...(onProgress ? { onProgress } : {}),
       onWarning: (w) => warnings.push(w),
     });
+  } catch (e) {
+    if (e instanceof MtlsDoctorError && e.code === "MTLSD_ERR_NOT_A_CAPTURE") return runAnalyzeLog(file, o, stores);
+    throw e;
   } finally {
     if (bar) {
       bar.update(Math.round(barTotal / 1048576));
@@ -93,6 +98,34 @@ export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<nu
   const failed = result.conversations.some(
     (c) => c.diagnosis.verdict === "problem" || ["alert", "reset", "closed-during-handshake"].includes(c.summary.outcome),
   );
+  return failed ? ExitCode.PROBLEM : ExitCode.OK;
+}
+
+/** `analyze <log>`: the file is no capture; read it as a JSSE debug / gateway log. */
+async function runAnalyzeLog(file: string, o: AnalyzeCliOptions, stores: StoreEvidence[]): Promise<number> {
+  if (o.keylog || o.filter) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `${file}: ${o.keylog ? "--keylog" : "--filter"} applies to a capture, and this is a log`);
+  let log;
+  try {
+    log = await readLog(file);
+  } catch (e) {
+    if (e instanceof MtlsDoctorError && e.code === "MTLSD_ERR_BAD_LOG") {
+      throw new MtlsDoctorError(
+        "MTLSD_ERR_NOT_A_CAPTURE",
+        `${file}: not a capture (pcap, pcapng) nor a JSSE/gateway log (record a capture with "tcpdump -w file.pcap", or a Java log with -Djavax.net.debug=ssl:handshake)`,
+      );
+    }
+    throw e;
+  }
+  const now = Date.now();
+  const r = analyzeLog(log, { now, stores });
+  const shown = r.handshakes.find(logHandshakeFailed) ?? r.handshakes[0];
+  const view = shown ?? r.unattributed!;
+  await writeReport(o, {
+    text: () => renderAnalyzeLogText(r),
+    json: () => analyzeLogDocument(r),
+    view: () => buildReportView({ kind: "diagnose", evidence: view.evidence, diagnosis: view.diagnosis }, { now }),
+  });
+  const failed = r.handshakes.some(logHandshakeFailed) || r.unattributed?.diagnosis.verdict === "problem";
   return failed ? ExitCode.PROBLEM : ExitCode.OK;
 }
 
@@ -124,8 +157,8 @@ class ProgressBar {
 export function register(program: Command): void {
   const cmd = program
     .command("analyze")
-    .description("Analyse the TLS handshakes in a pcap/pcapng capture: per conversation, what was sent and why it failed")
-    .argument("<capture>", "pcap or pcapng file (tcpdump -w, dumpcap, Wireshark)")
+    .description("Analyse the TLS handshakes in a pcap/pcapng capture or a Java debug / gateway log: per handshake, what was sent and why it failed")
+    .argument("<capture|log>", "pcap or pcapng file (tcpdump -w, dumpcap, Wireshark), or a -Djavax.net.debug / gateway log")
     .option("--keylog <file>", "NSS key log (SSLKEYLOGFILE, openssl -keylogfile) to decrypt TLS 1.3 handshakes")
     .option("--keystore <file...>", "client keystore(s) to check against the server's CertificateRequest")
     .option("--password <password>", "keystore password (or env MTLS_DOCTOR_PASSWORD)")

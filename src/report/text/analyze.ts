@@ -5,6 +5,8 @@
  * show, and the diagnosis (findings with evidence and fix). Pure: reads only the result; no clock, no colour.
  */
 import type { AnalyzeResult, AnalyzedConversation } from "../../diagnose/capture.js";
+import { logHandshakeFailed, type AnalyzeLogResult } from "../../diagnose/logfile.js";
+import { renderLogText } from "./logs.js";
 import type { Finding } from "../../diagnose/types.js";
 import { alertWords, messageDetail } from "./probe.js";
 
@@ -109,5 +111,38 @@ export function renderAnalyzeText(r: AnalyzeResult): string {
   for (const w of r.warnings) out.push(`warning: ${w}`);
   if (r.conversations.length === 0) out.push("", "No TLS conversation found in this capture (TLS is recognised by content, on any port).");
   r.conversations.forEach((c, i) => out.push("", ...conversationText(c, i + 1)));
+  return out.join("\n") + "\n";
+}
+
+function findingLines(d: { findings: Finding[] }, indent: string): string[] {
+  const out: string[] = [];
+  d.findings.forEach((f, i) => {
+    out.push(`${indent}${i + 1}. ${MARK[f.severity]} ${f.id}: ${f.title}`);
+    if (f.id !== "healthy") {
+      out.push(`${indent}   fix (${f.remediation.side}): ${f.remediation.summary}`);
+      for (const st of f.remediation.steps) out.push(`${indent}     - ${st}`);
+    }
+    out.push(`${indent}   reference: ${f.reference}`);
+  });
+  return out;
+}
+
+/**
+ * `analyze <log>` as text: the log summary (src/report/text/logs.ts: per handshake the messages with their log
+ * lines, CA names, the client's Certificate, what JSSE said, how it ended), then per handshake its diagnosis.
+ */
+export function renderAnalyzeLogText(r: AnalyzeLogResult): string {
+  const failed = r.handshakes.filter(logHandshakeFailed).length;
+  const out: string[] = [renderLogText(r.log).replace(/\n+$/, ""), ""];
+  if (r.handshakes.length > 0) {
+    out.push(`Diagnosis (${r.handshakes.length} logged handshake(s), ${failed} failed)`);
+    for (const h of r.handshakes) {
+      out.push("", `  Handshake ${h.number} (lines ${h.handshake.firstLine}–${h.handshake.lastLine}): ${h.diagnosis.verdict.toUpperCase()}`);
+      out.push(...findingLines(h.diagnosis, "    "));
+    }
+  } else if (r.unattributed) {
+    out.push(`Diagnosis (no handshake logged; from the TLS lines): ${r.unattributed.diagnosis.verdict.toUpperCase()}`);
+    out.push(...findingLines(r.unattributed.diagnosis, "  "));
+  }
   return out.join("\n") + "\n";
 }
