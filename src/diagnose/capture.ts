@@ -80,6 +80,8 @@ export interface ConversationSummary {
   /** Length of the client's certificate_list (0 = the client sent an empty Certificate); null when not seen. */
   clientCertificateLength: number | null;
   alert: { sender: "client" | "server"; level: string; description: number; name: string; frame?: number } | null;
+  /** TLS 1.3 without the keys: the last record was encrypted and the size of an alert (see Conversation.encryptedAlert). */
+  encryptedAlert?: { sender: "client" | "server"; messageIndex: number; length: number; frame?: number };
   outcome: Conversation["outcome"];
   visibility: Conversation["visibility"];
   /** What the capture could not show, in plain words (e.g. TLS 1.3 without a key log). */
@@ -272,12 +274,14 @@ function summarize(c: CapturedConversation, acceptableCAs: AcceptableCA[] | null
         : "TLS 1.3 without a key log: the CertificateRequest and the client's Certificate are encrypted; pass --keylog",
     );
   }
-  const last = conv.messages[conv.messages.length - 1];
-  const lastBody = last?.body as { type?: string; likelyAlert?: boolean } | null | undefined;
-  if (last && lastBody?.type === "ApplicationData" && lastBody.likelyAlert && !last.decrypted && conv.outcome !== "alert") {
-    const who = last.direction === "server→client" ? "server" : "client";
+  if (conv.encryptedAlert) {
+    const ea = conv.encryptedAlert;
+    const m = conv.messages.find((x) => x.index === ea.messageIndex);
+    const otherDir = ea.sender === "server" ? "client→server" : "server→client";
+    const afterFlight = conv.messages.some((x) => x.index < ea.messageIndex && x.direction === otherDir && x.encrypted);
     notes.push(
-      `frame ${last.frame ?? "?"}: the ${who} sent an encrypted 19-byte record, the size of a TLS 1.3 alert, as its last record: most likely an alert that cannot be read without the key log`,
+      `frame ${m?.frame ?? "?"}: the ${ea.sender} sent an encrypted record the size of an alert (${ea.length} bytes)` +
+        `${afterFlight ? ` after the ${ea.sender === "server" ? "client" : "server"}'s flight` : ""}; without the key log its description cannot be read; pass --keylog`,
     );
   }
   if (conv.gaps.length > 0) {
@@ -306,6 +310,16 @@ function summarize(c: CapturedConversation, acceptableCAs: AcceptableCA[] | null
           ...(alertMsg?.frame !== undefined ? { frame: alertMsg.frame } : {}),
         }
       : null,
+    ...(conv.encryptedAlert
+      ? {
+          encryptedAlert: {
+            ...conv.encryptedAlert,
+            ...(conv.messages.find((m) => m.index === conv.encryptedAlert!.messageIndex)?.frame !== undefined
+              ? { frame: conv.messages.find((m) => m.index === conv.encryptedAlert!.messageIndex)!.frame! }
+              : {}),
+          },
+        }
+      : {}),
     outcome: conv.outcome,
     visibility: conv.visibility,
     notes,

@@ -3,7 +3,8 @@
  * and by the capture reader, so both describe a connection the same way.
  *
  * - {@link buildConversation}: messages → 1-based index, version and cipher (from the ServerHello), the alert event
- *   (sender, what it answers, whether a TLS 1.3 alert came after the client's Finished), visibility and outcome.
+ *   (sender, what it answers, whether a TLS 1.3 alert came after the client's Finished), an encrypted likely alert
+ *   (TLS 1.3 without keys), visibility and outcome.
  * - {@link policyFromConversation}: the CertificateRequest → acceptable CA names (Java-style + OpenSSL-style + DER,
  *   in the order sent), signature algorithms, certificate types.
  * - {@link certificatesSent}: the Certificate message of one side (null = none sent, [] = an empty one).
@@ -103,6 +104,16 @@ export function buildConversation(decoded: readonly SeenMessage[], info: Convers
     }
   }
 
+  // TLS 1.3 without the keys: an alert travels as an encrypted record of 19 bytes (RFC 8446 §5.2). When the last
+  // record is such a one (the wire decoder marks it likelyAlert) and no alert could be read, an alert was most likely
+  // sent: the connection did not close silently.
+  let encryptedAlert: Conversation["encryptedAlert"];
+  const last = messages[messages.length - 1];
+  const lastBody = last?.body as { type?: string; likelyAlert?: boolean; length?: number } | null | undefined;
+  if (!alert && last && last.encrypted && !last.decrypted && lastBody?.type === "ApplicationData" && lastBody.likelyAlert) {
+    encryptedAlert = { sender: last.direction === "client→server" ? "client" : "server", messageIndex: last.index, length: lastBody.length ?? 19 };
+  }
+
   const completed = info.handshakeCompleted ?? inferHandshakeCompleted(messages, tlsVersion);
   const end = info.end ?? { how: "open" };
   let outcome: Outcome;
@@ -113,7 +124,7 @@ export function buildConversation(decoded: readonly SeenMessage[], info: Convers
     closedWithoutAlert = true;
   } else if (end.how === "fin" && end.by !== "client") {
     outcome = completed ? "closed-after-handshake" : "closed-during-handshake";
-    closedWithoutAlert = !alert;
+    closedWithoutAlert = !alert && !encryptedAlert;
   } else if (completed) outcome = "handshake-completed";
   else if (messages.length === 0) outcome = "unknown";
   else outcome = "incomplete";
@@ -136,6 +147,7 @@ export function buildConversation(decoded: readonly SeenMessage[], info: Convers
     outcome,
     ...(alert ? { alert } : {}),
     ...(closedWithoutAlert !== undefined ? { closedWithoutAlert } : {}),
+    ...(encryptedAlert ? { encryptedAlert } : {}),
   };
 }
 

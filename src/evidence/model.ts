@@ -68,6 +68,12 @@ export interface Conversation {
   alert?: AlertEvent;
   /** True when the TCP connection was closed or reset without an alert during/just after the handshake. */
   closedWithoutAlert?: boolean;
+  /**
+   * TLS 1.3 without the keys: the last record was an encrypted one the size of an alert (RFC 8446 §5.2: 2 bytes of
+   * alert + 1 byte content type + 16 bytes AEAD tag = 19 bytes of encrypted_record), so an alert was most likely sent
+   * but cannot be read. `messageIndex` is the `index` of that ApplicationData message. Then `closedWithoutAlert` is false.
+   */
+  encryptedAlert?: { sender: "client" | "server"; messageIndex: number; length: number };
 }
 
 export interface AlertEvent {

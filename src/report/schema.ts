@@ -178,7 +178,16 @@ const DEFS: Record<string, Schema> = {
       gaps: arr(ref("gap")),
       findings: arr(ref("finding")),
     },
-    { sni: str, tlsVersion: str, cipher: str },
+    {
+      sni: str,
+      tlsVersion: str,
+      cipher: str,
+      encryptedAlert: obj(
+        { sender: SENDER, messageIndex: posInt, length: nonNegInt },
+        { frame: posInt },
+        "TLS 1.3 without the keys: the last record was encrypted and the size of an alert (19 bytes): most likely an alert, unreadable without the key log",
+      ),
+    },
   ),
 };
 

@@ -20,9 +20,12 @@ const EXPLAINS: Record<RejectCause, FindingId[]> = {
   "bad-certificate-verify": ["key-mismatch", "signature-algorithm-mismatch"],
 };
 
-/** The connection ended by a TCP close or reset without any alert. */
+/**
+ * The connection ended by a TCP close or reset without any alert. False when an encrypted record the size of an alert
+ * came last (TLS 1.3 without the key log): an alert was most likely sent, it just cannot be read.
+ */
 export function closedWithoutAlertSeen(conv: Conversation): boolean {
-  return !conv.alert && (conv.closedWithoutAlert === true || ["reset", "closed-during-handshake", "closed-after-handshake"].includes(conv.outcome));
+  return !conv.alert && !conv.encryptedAlert && (conv.closedWithoutAlert === true || ["reset", "closed-during-handshake", "closed-after-handshake"].includes(conv.outcome));
 }
 
 export const clientSentEmpty: Rule = {
@@ -70,6 +73,7 @@ export const serverAlert: Rule = {
   run(ctx, prior) {
     const conv = ctx.conversation;
     const a = conv?.alert;
+    if (conv && !a && conv.encryptedAlert?.sender === "server") return encryptedServerAlert(conv, conv.encryptedAlert, prior);
     if (!conv || !a || a.sender !== "server") return alertFromLogEvent(ctx, prior);
     const d = a.alert.description;
     const causes = causesForAlert(d, ctx.serverStack, conv.tlsVersion ?? "");
@@ -129,6 +133,36 @@ function alertFromLogEvent(ctx: Parameters<Rule["run"]>[0], prior: readonly Find
         causes.length ? [...new Set(causes.map((c) => `${c.stack} server log: "${c.serverLog}" ⇒ ${CAUSE_LABEL[c.cause]}`))] : ["Check the server's TLS error log at the time of the handshake."],
       ),
       reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); measured server behaviour: alert-matrix.md",
+    },
+  ];
+}
+
+/**
+ * TLS 1.3 without the key log: the server's last record is encrypted and 19 bytes long, the size of an alert. Say so,
+ * and that its description needs the key log; never claim the server closed without an alert.
+ */
+function encryptedServerAlert(conv: Conversation, ea: NonNullable<Conversation["encryptedAlert"]>, prior: readonly Finding[]): Finding[] {
+  const msg = conv.messages.find((m) => m.index === ea.messageIndex);
+  const clientFlight = conv.messages.some((m) => m.index < ea.messageIndex && m.direction === "client→server" && m.encrypted);
+  const explained = prior.some((f) => f.severity === "error");
+  const sentence =
+    `The server sent an encrypted record the size of an alert (${ea.length} bytes)${clientFlight ? " after the client's flight" : ""}; ` +
+    "without the key log its description cannot be read; pass --keylog";
+  return [
+    {
+      id: "server-alert",
+      severity: explained ? "info" : "error",
+      title: `The server most likely aborted the handshake with an alert (an encrypted ${ea.length}-byte record${clientFlight ? " after the client's flight" : ""}); its description needs the key log`,
+      evidence: [...msgRef(msg, `encrypted record, ${ea.length} bytes: the size of a TLS 1.3 alert`), text(sentence + ".")],
+      remediation: remediation(
+        "Record the handshake again with a key log and pass it with --keylog, or read the server's log for the alert it sent.",
+        "either",
+        [
+          "openssl s_client -connect host:port -keylogfile keys.log ... while tcpdump -w cap.pcap records, then mtls-doctor analyze cap.pcap --keylog keys.log",
+          "curl / Node: SSLKEYLOGFILE=keys.log curl ... (Node: node --tls-keylog=keys.log app.js)",
+        ],
+      ),
+      reference: "RFC 8446 §5.2 (encrypted records: alert 2 bytes + content type 1 + AEAD tag 16 = 19) and §6 (alerts are encrypted after ServerHello)",
     },
   ];
 }

@@ -63,7 +63,12 @@ function conversationText(a: AnalyzedConversation, n: number): string[] {
   const head = [`TLS ${s.tlsVersion ?? "version unknown"}`, s.cipher, s.sni ? `SNI ${s.sni}` : "no SNI"].filter(Boolean).join(", ");
   out.push(`Conversation ${n}: client ${hp(s.client)} → server ${hp(s.server)}  (first frame ${s.firstFrame})`);
   out.push(`  ${head}`);
-  out.push(`  Outcome: ${OUTCOME[s.outcome] ?? s.outcome}`);
+  const ea = a.conversation.encryptedAlert;
+  out.push(
+    ea && !a.conversation.alert
+      ? `  Outcome: FAILED (most likely an alert from the ${ea.sender}: encrypted, ${ea.length} bytes; then ${s.outcome === "reset" ? "reset" : "closed"})`
+      : `  Outcome: ${OUTCOME[s.outcome] ?? s.outcome}`,
+  );
   if (a.conversation.alert) {
     const al = a.conversation.alert;
     out.push(`  Alert: the ${al.sender} sent ${alertWords(al.alert)}${s.alert?.frame !== undefined ? ` in frame ${s.alert.frame}` : ""}`);

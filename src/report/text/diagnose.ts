@@ -66,7 +66,7 @@ export function renderDiagnoseText(d: DiagnosisDetail, evidence: Evidence): stri
       : `${conv.server.host}:${conv.server.port}`;
     out.push(`Handshake (${where}${conv.tlsVersion ? `, TLS ${conv.tlsVersion}` : ""}${conv.sni ? `, SNI ${conv.sni}` : ""})`);
     for (const l of transcriptLines(conv)) out.push(`  ${l}`);
-    if (!conv.alert && conv.outcome !== "handshake-completed" && !closedLineShown(conv)) out.push(`  (ended: ${conv.outcome})`);
+    if (!conv.alert && !conv.encryptedAlert && conv.outcome !== "handshake-completed" && !closedLineShown(conv)) out.push(`  (ended: ${conv.outcome})`);
     out.push("");
   }
   return out.join("\n");

@@ -58,7 +58,7 @@ export function messageDetail(m: TranscriptMessage, prev?: TranscriptMessage): s
  * "(connection closed/reset by the server, no alert)" line.
  */
 export function closedLineShown(c: Conversation): boolean {
-  return !c.alert && (c.closedWithoutAlert === true || c.outcome === "reset" || c.outcome === "closed-during-handshake" || c.outcome === "closed-after-handshake");
+  return !c.alert && !c.encryptedAlert && (c.closedWithoutAlert === true || c.outcome === "reset" || c.outcome === "closed-during-handshake" || c.outcome === "closed-after-handshake");
 }
 
 /**
@@ -71,8 +71,10 @@ export function transcriptLines(c: Conversation): string[] {
   const w = String(c.messages.length + (closed ? 1 : 0)).length + 1;
   const lines = c.messages.map((m, i) => {
     const no = `#${m.index}`.padEnd(w);
-    const prevSame = c.messages.slice(0, i).reverse().find((x) => x.direction === m.direction);
-    const detail = messageDetail(m, prevSame);
+    // The "first record after ChangeCipherSpec is the Finished" reading holds only for TLS 1.2.
+    const prevSame = c.tlsVersion === "1.3" ? undefined : c.messages.slice(0, i).reverse().find((x) => x.direction === m.direction);
+    let detail = messageDetail(m, prevSame);
+    if (c.encryptedAlert?.messageIndex === m.index) detail = `(encrypted, ${c.encryptedAlert.length} bytes: the size of a TLS 1.3 alert; pass --keylog to read it)`;
     const dec = m.decrypted ? " [decrypted]" : "";
     return m.direction === "client→server"
       ? `${no} ${m.type} →${detail ? " " + detail : ""}${dec}`
