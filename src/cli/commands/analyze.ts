@@ -6,6 +6,7 @@
  * Exit: 0 nothing failed; 1 a failed handshake or an error finding; 2 bad input (not a capture, bad key log ...).
  * A progress bar goes to stderr for large files when stderr is a TTY. Warnings go to stderr.
  */
+import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { ExitCode, MtlsDoctorError } from "../../errors.js";
 import { analyzeLog, logHandshakeFailed } from "../../diagnose/logfile.js";
@@ -56,19 +57,7 @@ export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<nu
   const password = o.password ?? process.env.MTLS_DOCTOR_PASSWORD;
   const stores: StoreEvidence[] = [];
   for (const f of o.keystore ?? []) stores.push({ store: await loadKeystore(f, password === undefined ? {} : { password }), role: "client-keystore" });
-  let bar: { update(n: number): void; stop(): void; start(total: number, v: number): void } | undefined;
-  let barTotal = 0;
-  const onProgress = process.stderr.isTTY
-    ? (read: number, total: number) => {
-        if (total < PROGRESS_MIN_BYTES) return;
-        if (!bar) {
-          barTotal = total;
-          bar = makeBar();
-          bar.start(Math.round(total / 1048576), 0);
-        }
-        bar.update(Math.round(read / 1048576));
-      }
-    : undefined;
+  const progress = progressFor(process.stderr);
   const warnings: string[] = [];
   let result;
   try {
@@ -76,17 +65,14 @@ export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<nu
       ...(o.keylog ? { keyLogFile: o.keylog } : {}),
       ...(o.filter ? { filter: o.filter } : {}),
       stores,
-      ...(onProgress ? { onProgress } : {}),
+      ...(progress ? { onProgress: progress.onProgress } : {}),
       onWarning: (w) => warnings.push(w),
     });
   } catch (e) {
     if (e instanceof MtlsDoctorError && e.code === "MTLSD_ERR_NOT_A_CAPTURE") return runAnalyzeLog(file, o, stores);
     throw e;
   } finally {
-    if (bar) {
-      bar.update(Math.round(barTotal / 1048576));
-      bar.stop();
-    }
+    progress?.stop(); // also on error: the bar is cleared before the error line is printed
   }
   for (const w of warnings) process.stderr.write(`mtls-doctor: warning: ${w}\n`);
   const done = result;
@@ -129,29 +115,32 @@ async function runAnalyzeLog(file: string, o: AnalyzeCliOptions, stores: StoreEv
   return failed ? ExitCode.PROBLEM : ExitCode.OK;
 }
 
-function makeBar() {
-  return new ProgressBar();
-}
-
-/** Minimal stderr progress bar (MB read / total), redrawn in place; used only when stderr is a TTY. */
-class ProgressBar {
-  private total = 0;
-  private last = -1;
-  start(total: number, v: number): void {
-    this.total = total;
-    this.update(v);
-  }
-  update(v: number): void {
-    const pct = this.total ? Math.floor((v / this.total) * 100) : 100;
-    if (pct === this.last) return;
-    this.last = pct;
-    const width = 30;
-    const fill = Math.round((pct / 100) * width);
-    process.stderr.write(`\r[${"#".repeat(fill)}${"-".repeat(width - fill)}] ${pct}% ${v}/${this.total} MB`);
-  }
-  stop(): void {
-    process.stderr.write("\n");
-  }
+/**
+ * The progress bar of a large capture (cli-progress, MB read / MB total, on stderr), or undefined when `stream` is not
+ * a TTY (a pipe, a file, CI: nothing is drawn at all). The bar appears only once the file is known to be at least
+ * {@link PROGRESS_MIN_BYTES}; `stop()` clears it (clearOnComplete), so the report or an error line starts clean.
+ */
+export function progressFor(stream: NodeJS.WriteStream): { onProgress: (read: number, total: number) => void; stop: () => void } | undefined {
+  if (!stream.isTTY) return undefined;
+  let bar: cliProgress.SingleBar | undefined;
+  const mb = (n: number) => Math.round(n / 1048576);
+  return {
+    onProgress(read, total) {
+      if (total < PROGRESS_MIN_BYTES) return;
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          { stream, format: "reading capture [{bar}] {percentage}% | {value}/{total} MB | ETA {eta}s", hideCursor: true, clearOnComplete: true, etaBuffer: 20 },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(mb(total), 0);
+      }
+      bar.update(mb(read));
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
 }
 
 export function register(program: Command): void {
