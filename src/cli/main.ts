@@ -15,7 +15,8 @@ export function buildProgram(): Command {
     .name("mtls-doctor")
     .description("Finds out why a mutual-TLS handshake failed, and says what to do about it.")
     .version(VERSION)
-    .showHelpAfterError("(run mtls-doctor --help for usage)")
+    // Usage errors are one line too, in the same form as every other error.
+    .configureOutput({ outputError: (str, write) => write(`mtls-doctor: ${str.trim()} (see mtls-doctor --help)\n`) })
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;
@@ -34,6 +35,12 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = reportError(e);
   }
 }
+
+// A reader that stops early (`mtls-doctor demo | head`) closes our stdout: that is not an error, just stop.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? ExitCode.OK);
+  process.exitCode = reportError(e);
+});
 
 process.on("unhandledRejection", (e) => {
   process.exitCode = reportError(e);

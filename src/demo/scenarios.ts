@@ -9,6 +9,9 @@ import { parseCertificate } from "../pki/certificate.js";
 import type { StoreEntry } from "../pki/types.js";
 import type { DemoPki, IssuedCert } from "./pki.js";
 
+/** The scenario ids, in the order the demo runs them. */
+export const DEMO_SCENARIO_IDS = ["no-client-certificate", "ca-mismatch", "expired", "missing-intermediate", "wrong-eku", "healthy"] as const;
+
 export interface DemoScenario {
   id: string;
   title: string;

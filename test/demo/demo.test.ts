@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { runDemo } from "../../src/demo/run.js";
+import { DEMO_SCENARIO_IDS } from "../../src/demo/scenarios.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -8,14 +9,7 @@ describe("demo scenarios (real Node backend on 127.0.0.1, Java client model)", (
   for (const tlsVersion of ["1.2", "1.3"] as const) {
     it(`TLS ${tlsVersion}: every scenario yields its expected findings and none of the forbidden ones`, async () => {
       const results = await runDemo({ now: Date.now(), tlsVersion });
-      expect(results.map((r) => r.scenario.id)).toEqual([
-        "no-client-certificate",
-        "ca-mismatch",
-        "expired",
-        "missing-intermediate",
-        "wrong-eku",
-        "healthy",
-      ]);
+      expect(results.map((r) => r.scenario.id)).toEqual([...DEMO_SCENARIO_IDS]);
       for (const r of results) {
         expect({ id: r.scenario.id, missing: r.missing, unexpected: r.unexpected }).toEqual({ id: r.scenario.id, missing: [], unexpected: [] });
       }
@@ -43,9 +37,18 @@ describe("mtls-doctor demo (CLI)", () => {
     expect(out).toContain("the backend is stopped");
     expect(out).not.toContain("mtls-doctor bug");
   });
-  it("rejects a bad --tls-version with exit 2 and one line", () => {
-    const r = spawnSync("node", ["dist/cli/main.js", "demo", "--tls-version", "1.1"], { cwd: ROOT, encoding: "utf8" });
-    expect(r.status).toBe(2);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  it("rejects a bad --tls-version, an unknown --scenario and an unknown option with exit 2 and one line, before starting", () => {
+    for (const args of [["--tls-version", "1.1"], ["--scenario", "nope"], ["--no-such-option"]]) {
+      const r = spawnSync("node", ["dist/cli/main.js", "demo", ...args], { cwd: ROOT, encoding: "utf8" });
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stdout, args.join(" ")).toBe("");
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr).toMatch(/^mtls-doctor: /);
+    }
+  });
+  it("stops quietly when its reader goes away (demo | head -1): no EPIPE 'internal error'", () => {
+    const r = spawnSync("sh", ["-c", "node dist/cli/main.js demo --brief | head -1; exit ${PIPESTATUS:-0}"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stdout.split("\n")[0]).toMatch(/^mtls-doctor demo/);
+    expect(r.stderr).not.toContain("internal error");
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { runDemo } from "../../demo/run.js";
+import { DEMO_SCENARIO_IDS } from "../../demo/scenarios.js";
 import { ExitCode, MtlsDoctorError } from "../../errors.js";
 import { renderDemoScenario, renderDemoSummary } from "../../report/text/demo.js";
 import { action } from "../run.js";
@@ -19,12 +20,15 @@ export function register(program: Command): void {
     .command("demo")
     .description("Reproduce the playbook's client-certificate failures on loopback and diagnose each (no arguments needed)")
     .option("--tls-version <version>", "protocol the demo backend speaks: 1.2 or 1.3", "1.2")
-    .option("--scenario <id>", "run one scenario: no-client-certificate, ca-mismatch, expired, missing-intermediate, wrong-eku, healthy")
+    .option("--scenario <id>", `run one scenario: ${DEMO_SCENARIO_IDS.join(", ")}`)
     .option("--brief", "leave out each scenario's numbered handshake")
     .action(
       action(async (o: DemoCliOptions) => {
         if (o.tlsVersion !== "1.2" && o.tlsVersion !== "1.3") {
           throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--tls-version: expected 1.2 or 1.3, got ${JSON.stringify(o.tlsVersion)}`);
+        }
+        if (o.scenario && !(DEMO_SCENARIO_IDS as readonly string[]).includes(o.scenario)) {
+          throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--scenario: no scenario ${JSON.stringify(o.scenario)}; expected one of ${DEMO_SCENARIO_IDS.join(", ")}`);
         }
         const started = Date.now();
         process.stdout.write(
@@ -33,7 +37,6 @@ export function register(program: Command): void {
             `Each scenario gives the gateway a different keystore; mtls-doctor probes the backend exactly as Java would.\n\n`,
         );
         const results = await runDemo({ now: started, tlsVersion: o.tlsVersion, ...(o.scenario ? { only: o.scenario } : {}) });
-        if (results.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--scenario: no scenario "${o.scenario}"`);
         results.forEach((r, i) => process.stdout.write(renderDemoScenario(r, i + 1, results.length, { handshake: !o.brief })));
         process.stdout.write(renderDemoSummary(results));
         process.stdout.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s; the backend is stopped. Try it on your own: mtls-doctor diagnose --connect host:port --keystore FILE --password P\n`);
