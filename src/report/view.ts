@@ -518,20 +518,20 @@ function storeView(
 }
 
 function conversationView(c: Conversation, number: number, findings: FindingView[]): ConversationView {
-  // Messages named by error findings are "the failing step"; without any, the message an alert answers.
+  // The failing step: the message the alert judges (alertJudgedMessage); without an alert, the messages error
+  // findings name (a close without an alert, a reset).
   const byIndex = new Map<number, string[]>();
-  const failing = new Set<number>();
+  const named = new Set<number>();
   for (const f of findings) {
     for (const e of f.evidence) {
       if (e.kind !== "message") continue;
       byIndex.set(e.index, [...(byIndex.get(e.index) ?? []), f.key]);
-      if (f.severity === "error") failing.add(e.index);
+      if (f.severity === "error") named.add(e.index);
     }
   }
+  const judged = alertJudgedMessage(c);
   const indexes = new Set(c.messages.map((m) => m.index));
-  if (![...failing].some((i) => indexes.has(i)) && c.alert?.afterMessageIndex !== undefined) {
-    failing.add(c.alert.afterMessageIndex);
-  }
+  const failing = judged !== undefined ? new Set([judged]) : new Set([...named].filter((i) => indexes.has(i)));
   const messages = c.messages.map((m) => messageView(m, failing.has(m.index), byIndex.get(m.index) ?? []));
   const a = c.alert;
   return {
@@ -563,6 +563,41 @@ function conversationView(c: Conversation, number: number, findings: FindingView
     closedWithoutAlert: c.closedWithoutAlert === true,
     decryptedCount: c.messages.filter((m) => m.decrypted).length,
   };
+}
+
+/** Alerts that judge the peer's certificate (RFC 8446 §6.2, RFC 5246 §7.2.2): 42 bad_certificate,
+ * 43 unsupported_certificate, 44 certificate_revoked, 45 certificate_expired, 46 certificate_unknown, 48 unknown_ca,
+ * and 49 access_denied ("a valid certificate or PSK was received, but when access control was applied..."). */
+const CERTIFICATE_ALERTS: ReadonlySet<number> = new Set([42, 43, 44, 45, 46, 48, 49]);
+
+/**
+ * The `index` of the transcript message a conversation's alert judges: the failing step a ladder marks.
+ *
+ * The sender of an alert judges what its peer sent (RFC 8446 §6.2, RFC 5246 §7.2.2), not whatever message happened
+ * to arrive last (in TLS 1.2 the client's encrypted Finished usually sits between its Certificate and the server's
+ * unknown_ca). So:
+ * - a certificate alert (42, 43, 44, 45, 46, 48, 49): the peer's last Certificate message before the alert;
+ * - handshake_failure(40) or certificate_required(116) after the peer sent an empty Certificate: that Certificate;
+ * - decrypt_error(51): the peer's last CertificateVerify (a signature that did not verify);
+ * - otherwise, or when that message is not readable (TLS 1.3 without keys): the message just before the alert.
+ * Undefined when the conversation has no alert.
+ */
+export function alertJudgedMessage(c: Conversation): number | undefined {
+  const a = c.alert;
+  if (!a) return undefined;
+  const peer = a.sender === "server" ? "client→server" : "server→client";
+  const fromPeer = c.messages.filter((m) => m.direction === peer && m.index < a.messageIndex).reverse();
+  const d = a.alert.description;
+  const cert = fromPeer.find((m) => m.body?.type === "Certificate");
+  if (cert?.body?.type === "Certificate") {
+    if (CERTIFICATE_ALERTS.has(d)) return cert.index;
+    if ((d === 40 || d === 116) && cert.body.entries.length === 0) return cert.index;
+  }
+  if (d === 51) {
+    const cv = fromPeer.find((m) => m.body?.type === "CertificateVerify");
+    if (cv) return cv.index;
+  }
+  return a.afterMessageIndex;
 }
 
 function messageView(m: TranscriptMessage, failing: boolean, findingKeys: string[]): MessageView {
