@@ -55,8 +55,10 @@ export type { Credential } from "./probe/credential.js";
 export { renderProbeText } from "./report/text/probe.js";
 export { probeToJson } from "./report/json/probe.js";
 // capture analysis (src/capture)
-export { analyzeCapture, analyzeResultToJson, parseEndpointFilter } from "./diagnose/capture.js";
-export type { AnalyzeOptions, AnalyzeResult, AnalyzedConversation, ConversationSummary, MessageSummary } from "./diagnose/capture.js";
+export { analyzeCapture, analyzeResultToJson, captureOverview, conversationFailed, parseEndpointFilter } from "./diagnose/capture.js";
+export type { AnalyzeOptions, AnalyzeResult, AnalyzedConversation, CaptureOverview, ConversationSummary, MessageSummary } from "./diagnose/capture.js";
+export { analyzeLog, analyzeLogToJson, logHandshakeFailed } from "./diagnose/logfile.js";
+export type { AnalyzeLogOptions, AnalyzeLogResult, AnalyzedLogHandshake } from "./diagnose/logfile.js";
 export { readCaptureFile, readCaptureBytes } from "./capture/reader.js";
 export type { ReadCaptureOptions } from "./capture/reader.js";
 export { PcapParser } from "./capture/pcap.js";
