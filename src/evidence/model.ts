@@ -230,6 +230,34 @@ export interface LoggedCertificate {
   signatureAlgorithm?: string;
   /** Key algorithm, e.g. "EC", "RSA". */
   publicKey?: string;
+  /** The serial as `openssl x509 -serial` prints it: uppercase hex, no separators, no leading 00 sign byte. */
+  serialHex?: string;
+  /** X.509 version (1, 2 or 3) as logged. */
+  version?: number;
+  /** Every extension the log printed, in order (JDK 11+; JDK 8 too). */
+  extensions?: LoggedExtension[];
+  /** EKU purposes as Java names them (serverAuth, clientAuth, codeSigning, ...) or dotted OIDs; absent = no extension. */
+  extendedKeyUsage?: string[];
+  /** keyUsage bits as RFC 5280 §4.2.1.3 names them (digitalSignature, keyCertSign, cRLSign, ...); absent = no extension. */
+  keyUsage?: string[];
+  /** basicConstraints cA; absent = no extension. */
+  isCA?: boolean;
+  /** basicConstraints pathLenConstraint, when logged with a value. */
+  pathLen?: number;
+  /** subjectAltName entries, same format as CertInfo: `DNS:host`, `IP:127.0.0.1`, `email:a@b`, `URI:...`, `dirName:<DN>`. */
+  subjectAlternativeNames?: string[];
+  /** Uppercase colon-separated hex (same format as CertInfo). */
+  subjectKeyIdentifier?: string;
+  authorityKeyIdentifier?: string;
+}
+
+/** One certificate extension as a JSSE debug log prints it (`ObjectId: 2.5.29.37 Criticality=false` + its name). */
+export interface LoggedExtension {
+  /** Dotted OID. */
+  oid: string;
+  critical: boolean;
+  /** Java's name for it ("ExtendedKeyUsages", "KeyUsage", "SubjectAlternativeName", ...), when printed. */
+  name?: string;
 }
 
 /** What kind of thing a log line reported. One line gives at most one event. */

@@ -31,8 +31,9 @@ import type {
 } from "../evidence/model.js";
 import type { AlertMessage, CertificateMsg } from "../wire/types.js";
 import { CLIENT_CERTIFICATE_TYPES, SIGNATURE_SCHEMES } from "../wire/tables.js";
+import { ExtensionReader, finishCertificate, OBJECT_ID, parseCertificates } from "./certs.js";
 import { javaDnToOpenssl, splitJavaDnList } from "./dn.js";
-import { alertCode, classify, clip, findException, parseLogTime, receivedAlertName } from "./phrases.js";
+import { alertCode, classify, clip, findException, parseJsseTime, receivedAlertName } from "./phrases.js";
 
 const C2S: Direction = "client→server";
 const S2C: Direction = "server→client";
@@ -150,7 +151,9 @@ export class JsseLogParser {
   private block: Block | undefined;
   private seen = false;
   /** JDK 8 state: the thread key used for all JDK 8 lines (they carry no reliable thread on every line). */
-  private jdk8Block: { kind: "certs" | "cas" | "cr"; whose?: "client" | "server"; cert?: Partial<LoggedCertificate> } | undefined;
+  private jdk8Block:
+    | { kind: "certs" | "cas" | "cr"; whose?: "client" | "server"; cert?: Partial<LoggedCertificate>; ext?: ExtensionReader; validity?: string }
+    | undefined;
 
   /**
    * Feeds line number `no` (1-based). `text` has no line terminator. Returns true when the line belonged to JSSE
@@ -220,7 +223,7 @@ export class JsseLogParser {
 
   private header(h: RegExpExecArray, no: number): void {
     const thread = `${h[2]}|${h[3]}`;
-    const time = parseLogTime(h[4]!);
+    const time = parseJsseTime(h[4]!);
     const msg = h[6]!.trimEnd();
     const opens = msg.endsWith("(");
 
@@ -505,7 +508,25 @@ export class JsseLogParser {
         const subj = /^Subject:\s*(.*)$/.exec(t);
         const iss = /^Issuer:\s*(.*)$/.exec(t);
         const ser = /^SerialNumber:\s*\[\s*([0-9a-fA-F ]+?)\s*\]/.exec(t);
-        const val = /^Validity:\s*\[From:\s*(.*?),\s*To:\s*(.*?)\]/.exec(t);
+        // "Validity: [From: Sat Nov 29 12:30:05 UTC 2025," + "To: Sun Nov 29 12:30:05 UTC 2026]" (one or two lines).
+        if (jb.cert && /^Validity:/.test(t)) jb.validity = t;
+        else if (jb.validity !== undefined && /^To:/.test(t)) jb.validity += " " + t;
+        const val = jb.validity !== undefined ? /^Validity:\s*\[From:\s*(.*?),\s*To:\s*(.*?)\]/.exec(jb.validity) : null;
+        if (val) jb.validity = undefined;
+        // Extensions: "[1]: ObjectId: 2.5.29.37 Criticality=false" + the extension's toString() up to a blank line.
+        const oid = OBJECT_ID.exec(t);
+        if (jb.ext && (oid || t === "" || t === "***" || /^(Algorithm: \[|chain \[\d+\] = \[)/.test(t))) {
+          jb.ext.end();
+          jb.ext = undefined;
+        }
+        if (jb.cert && oid) {
+          jb.ext = new ExtensionReader(jb.cert, { oid: oid[1]!, critical: oid[2] === "true" });
+          return true;
+        }
+        if (jb.ext) {
+          jb.ext.line(text);
+          return true;
+        }
         const sig = /^Signature Algorithm:\s*([^,]+)/.exec(t);
         const key = /^Key:\s*Sun (\w+) public key/.exec(t);
         if (/^chain \[\d+\] = \[/.test(t)) {
@@ -514,6 +535,7 @@ export class JsseLogParser {
         } else if (jb.cert && subj) jb.cert.subject = subj[1]!;
         else if (jb.cert && iss) jb.cert.issuer = iss[1]!;
         else if (jb.cert && ser) jb.cert.serialNumber = ser[1]!.replace(/\s+/g, "");
+        else if (jb.cert && /^Version: V\d$/.test(t)) jb.cert.version = Number(t.slice(-1));
         else if (jb.cert && sig && !jb.cert.signatureAlgorithm) jb.cert.signatureAlgorithm = sig[1]!.trim();
         else if (jb.cert && key) jb.cert.publicKey = key[1]!;
         else if (jb.cert && val) {
@@ -523,6 +545,7 @@ export class JsseLogParser {
         }
         if (t === "***") {
           this.jdk8Block = undefined;
+          list.forEach(finishCertificate);
           const last = [...s.messages].reverse().find((m) => m.type === "Certificate");
           if (last && list.length === 0) last.body = { type: "Certificate", msgType: 11, form: "tls12", certificatesLength: 0, entries: [] };
         }
@@ -737,38 +760,4 @@ function parseThrowable(lines: string[]): { className: string; message: string; 
     else if (!main) main = ex;
   }
   return main ? { ...main, causes } : undefined;
-}
-
-/** Certificates in a JDK 11+ Certificate message block (1.2 `"Certificates": [...]`, 1.3 `"certificate_list"`). */
-function parseCertificates(lines: string[]): LoggedCertificate[] {
-  const out: LoggedCertificate[] = [];
-  let cur: Partial<LoggedCertificate> | undefined;
-  for (const l of lines) {
-    if (/"certificate"\s*:\s*\{/.test(l)) {
-      cur = {};
-      out.push(cur as LoggedCertificate);
-      continue;
-    }
-    if (!cur) continue;
-    const f = /^\s*"(version|serial number|signature algorithm|issuer|not before|not {1,2}after|subject|subject public key)"\s*:\s*"(.*)",?\s*$/.exec(l);
-    if (!f) continue;
-    const [k, v] = [f[1]!.replace(/\s+/g, " "), f[2]!];
-    if (k === "subject") cur.subject = v;
-    else if (k === "issuer") cur.issuer = v;
-    else if (k === "serial number") cur.serialNumber = v;
-    else if (k === "signature algorithm") cur.signatureAlgorithm ??= v;
-    else if (k === "subject public key") cur.publicKey = v;
-    else if (k === "not before") {
-      const t = parseLogTime(v);
-      if (t !== undefined) cur.notBefore = t;
-    } else if (k === "not after") {
-      const t = parseLogTime(v);
-      if (t !== undefined) cur.notAfter = t;
-    }
-  }
-  for (const c of out) {
-    c.subject ??= "";
-    c.issuer ??= "";
-  }
-  return out;
 }

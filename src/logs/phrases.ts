@@ -105,3 +105,15 @@ export function clip(text: string): string {
   const t = text.replace(/\s+/g, " ").trim();
   return t.length > 500 ? t.slice(0, 499) + "…" : t;
 }
+
+/**
+ * Parses a timestamp JSSE printed: the debug line header and a certificate's "not before"/"not  after" both use
+ * SimpleDateFormat "yyyy-MM-dd kk:mm:ss.SSS z", where `kk` is the hour 1–24: midnight prints as "24" of the same
+ * day ("2024-01-01 24:00:00.000 UTC" is 2024-01-01T00:00:00Z, not the next day). ms since epoch; undefined when not
+ * a timestamp.
+ */
+export function parseJsseTime(s: string): number | undefined {
+  const t = parseLogTime(s);
+  if (t === undefined) return undefined;
+  return /\d{4}-\d{2}-\d{2}[ T]24:/.test(s) ? t - 86_400_000 : t;
+}

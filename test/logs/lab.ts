@@ -70,6 +70,8 @@ export interface Lab {
   dir: string;
   /** RFC 2253 subject of a lab cert as `openssl x509 -subject -nameopt RFC2253` prints it. */
   subject(name: "rootA" | "rootB"): string;
+  /** `openssl x509 -in <name>.pem -noout <args>` as openssl prints it (to cross-check what a log says of a cert). */
+  x509(name: string, ...args: string[]): string;
 }
 
 function sh(cmd: string, args: string[], cwd: string): string {
@@ -88,15 +90,38 @@ export function makeLab(): Lab {
     writeFileSync(join(dir, `${n}.ext`), `basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${eku}\n${extra}`);
     o(["x509", "-req", "-in", `${n}.csr`, "-CA", `${ca}.pem`, "-CAkey", `${ca}.key`, "-CAcreateserial", "-out", `${n}.pem`, "-days", "365", "-extfile", `${n}.ext`]);
   };
+  /** A certificate with fixed dates (`openssl ca -startdate/-enddate`; `openssl x509 -req` in 3.0 has no such option). */
+  const dated = (n: string, ca: string, subj: string, eku: string, start: string, end: string) => {
+    o(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${n}.key`, "-out", `${n}.csr`, "-subj", subj]);
+    writeFileSync(join(dir, `${n}.db`), "");
+    writeFileSync(join(dir, `${n}.cnf`), [
+      "[ca]", "default_ca = lab", "[lab]", `database = ${n}.db`, "new_certs_dir = .", `certificate = ${ca}.pem`, `private_key = ${ca}.key`,
+      "serial = ca.srl", "default_md = sha256", "policy = any", "unique_subject = no", "copy_extensions = none", "x509_extensions = ext",
+      "[any]", "countryName = optional", "organizationName = optional", "commonName = supplied",
+      "[ext]", "basicConstraints = CA:false", "keyUsage = critical,digitalSignature", `extendedKeyUsage = ${eku}`, "",
+    ].join("\n"));
+    o(["ca", "-batch", "-notext", "-config", `${n}.cnf`, "-in", `${n}.csr`, "-out", `${n}.pem`, "-startdate", start, "-enddate", end]);
+  };
   root("rootA", "/C=AU/O=mtls-doctor Lab/CN=Lab Root A");
   root("rootB", "/C=AU/O=mtls-doctor Lab/CN=Lab Root B");
   root("srvca", "/C=AU/O=mtls-doctor Lab/CN=Lab Server CA");
   leaf("server", "srvca", "/CN=localhost", "serverAuth", "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
   leaf("good", "rootA", "/C=AU/O=mtls-doctor Lab/CN=client-good", "clientAuth");
   leaf("rootb", "rootB", "/C=AU/O=mtls-doctor Lab/CN=client-rootB", "clientAuth");
+  // Intermediate A under Root A, and a leaf under it (keystore = leaf + intermediate).
+  o(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "intA.key", "-out", "intA.csr", "-subj", "/C=AU/O=mtls-doctor Lab/CN=Lab Intermediate A"]);
+  writeFileSync(join(dir, "intA.ext"), "basicConstraints=critical,CA:true,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n");
+  o(["x509", "-req", "-in", "intA.csr", "-CA", "rootA.pem", "-CAkey", "rootA.key", "-CAcreateserial", "-out", "intA.pem", "-days", "1825", "-extfile", "intA.ext"]);
+  leaf("chain", "intA", "/C=AU/O=mtls-doctor Lab/CN=client-chain", "clientAuth");
+  writeFileSync(join(dir, "ca.srl"), "1001\n");
+  dated("expired", "intA", "/C=AU/O=mtls-doctor Lab/CN=client-expired", "clientAuth", "20240101000000Z", "20250101000000Z");
+  leaf("ekusrv", "intA", "/C=AU/O=mtls-doctor Lab/CN=client-eku-serverAuth-only", "serverAuth");
   writeFileSync(join(dir, "twoca.pem"), readFileSync(join(dir, "rootA.pem"), "utf8") + readFileSync(join(dir, "rootB.pem"), "utf8"));
   for (const [n, alias] of [["good", "client"], ["rootb", "client"], ["server", "server"]] as const)
     o(["pkcs12", "-export", "-in", `${n}.pem`, "-inkey", `${n}.key`, "-name", alias, "-passout", `pass:${PASS}`, "-out", `${n}.p12`]);
+  // Leaf + Intermediate A in the key entry's chain (what a correctly built keystore holds).
+  for (const n of ["chain", "expired", "ekusrv"])
+    o(["pkcs12", "-export", "-in", `${n}.pem`, "-inkey", `${n}.key`, "-certfile", "intA.pem", "-name", "client", "-passout", `pass:${PASS}`, "-out", `${n}.p12`]);
   const kt = (alias: string, file: string, store: string) =>
     sh("keytool", ["-importcert", "-noprompt", "-alias", alias, "-file", file, "-keystore", store, "-storetype", "PKCS12", "-storepass", PASS], dir);
   kt("srvca", "srvca.pem", "trust-client.p12");
@@ -106,6 +131,7 @@ export function makeLab(): Lab {
   return {
     dir,
     subject: (n) => o(["x509", "-in", `${n}.pem`, "-noout", "-subject", "-nameopt", "RFC2253"]).trim().replace(/^subject=/, ""),
+    x509: (n, ...args) => o(["x509", "-in", `${n}.pem`, "-noout", ...args]),
   };
 }
 
