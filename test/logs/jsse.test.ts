@@ -4,11 +4,11 @@
  * Expectations come from the peers themselves: the CA names from `openssl x509 -subject -nameopt RFC2253`, the alert
  * from the exception the Java client printed, the server's alert from what s_client printed.
  */
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLog } from "../../src/logs/index.js";
-import { javaDnToRfc2253 } from "../../src/logs/dn.js";
-import type { LogEvidence } from "../../src/evidence/model.js";
+import { javaDnToOpenssl, javaDnToRfc2253 } from "../../src/logs/dn.js";
+import type { LogEvidence, LoggedCertificate } from "../../src/evidence/model.js";
 import { javaClientVsOpenssl, javaServerVsOpenssl, makeLab, stopAll, type JavaRun, type Lab } from "./lab.js";
 
 let lab: Lab;
@@ -26,7 +26,10 @@ beforeAll(async () => {
     jobs.push([`good-${tls}`, () => javaClientVsOpenssl(lab, `good-${tls}`, tls, "good.p12")]);
     jobs.push([`nokey-${tls}`, () => javaClientVsOpenssl(lab, `nokey-${tls}`, tls, "nokey.p12")]);
     jobs.push([`rootb-${tls}`, () => javaClientVsOpenssl(lab, `rootb-${tls}`, tls, "rootb.p12")]);
+    jobs.push([`chain-${tls}`, () => javaClientVsOpenssl(lab, `chain-${tls}`, tls, "chain.p12")]);
   }
+  jobs.push(["expired-1.3", () => javaClientVsOpenssl(lab, "expired-1.3", "1.3", "expired.p12")]);
+  jobs.push(["ekusrv-1.2", () => javaClientVsOpenssl(lab, "ekusrv-1.2", "1.2", "ekusrv.p12")]);
   jobs.push(["twoca-1.2", () => javaClientVsOpenssl(lab, "twoca-1.2", "1.2", "rootb.p12", ["-CAfile", "twoca.pem"])]);
   jobs.push(["noca-1.3", () => javaClientVsOpenssl(lab, "noca-1.3", "1.3", "good.p12", ["-CAfile", "rootA.pem", "-no_ca_names"])]);
   jobs.push(["srv-rootb-1.2", () => javaServerVsOpenssl(lab, "srv-rootb-1.2", "1.2", ["-cert", "rootb.pem", "-key", "rootb.key"])]);
@@ -47,6 +50,51 @@ afterAll(async () => {
 });
 
 const get = (k: string) => runs.get(k)!;
+
+/** openssl's long EKU / keyUsage names (crypto/objects, v3_bitst) → the names the log reader gives. */
+const OPENSSL_EKU: Record<string, string> = { "TLS Web Client Authentication": "clientAuth", "TLS Web Server Authentication": "serverAuth" };
+const OPENSSL_KU: Record<string, string> = { "Digital Signature": "digitalSignature", "Certificate Sign": "keyCertSign", "CRL Sign": "cRLSign" };
+
+/** What `openssl x509 -noout -subject -issuer -dates -serial -ext ...` prints for a lab cert, in the reader's units. */
+function opensslFacts(name: string) {
+  const out = lab.x509(name, "-subject", "-issuer", "-dates", "-serial", "-ext", "extendedKeyUsage,keyUsage,basicConstraints,subjectKeyIdentifier,authorityKeyIdentifier,subjectAltName");
+  const field = (k: string) => new RegExp(`^${k}=(.*)$`, "m").exec(out)?.[1]?.trim();
+  const ext = (title: string) => new RegExp(`^X509v3 ${title}:.*\\n\\s+(.*)$`, "m").exec(out)?.[1]?.trim();
+  const list = (v: string | undefined, map: Record<string, string>) => v?.split(", ").map((x) => map[x] ?? x);
+  const bc = ext("Basic Constraints");
+  return {
+    subject: field("subject"),
+    issuer: field("issuer"),
+    notBefore: Date.parse(field("notBefore")!),
+    notAfter: Date.parse(field("notAfter")!),
+    serialHex: field("serial"),
+    extendedKeyUsage: list(ext("Extended Key Usage"), OPENSSL_EKU),
+    keyUsage: list(ext("Key Usage"), OPENSSL_KU),
+    isCA: bc === undefined ? undefined : bc.startsWith("CA:TRUE"),
+    subjectKeyIdentifier: ext("Subject Key Identifier"),
+    authorityKeyIdentifier: ext("Authority Key Identifier")?.replace(/^keyid:/, ""),
+    subjectAlternativeNames: ext("Subject Alternative Name")?.split(", ").map((x) => x.replace(/^IP Address:/, "IP:")),
+  };
+}
+
+/** A logged certificate, field by field against openssl's view of the same PEM (DN order: Java most-specific first). */
+function expectSameAsOpenssl(c: LoggedCertificate, name: string): void {
+  const o = opensslFacts(name);
+  expect(javaDnToOpenssl(c.subject)).toBe(o.subject);
+  expect(javaDnToOpenssl(c.issuer)).toBe(o.issuer);
+  expect(c.notBefore).toBe(o.notBefore);
+  expect(c.notAfter).toBe(o.notAfter);
+  expect(c.serialHex).toBe(o.serialHex);
+  expect(c.extendedKeyUsage).toEqual(o.extendedKeyUsage);
+  expect(c.keyUsage).toEqual(o.keyUsage);
+  expect(c.isCA).toBe(o.isCA);
+  expect(c.subjectKeyIdentifier).toBe(o.subjectKeyIdentifier);
+  expect(c.authorityKeyIdentifier).toBe(o.authorityKeyIdentifier);
+  expect(c.subjectAlternativeNames).toEqual(o.subjectAlternativeNames);
+  expect(c.version).toBe(3);
+  expect(c.signatureAlgorithm).toBe("SHA256withECDSA");
+  expect(c.publicKey).toBe("EC");
+}
 
 describe("Java client against openssl s_server -Verify 1 -verify_return_error -CAfile rootA", () => {
   for (const tls of ["1.2", "1.3"] as const) {
@@ -104,6 +152,58 @@ describe("Java client against openssl s_server -Verify 1 -verify_return_error -C
       });
     }
   }
+
+  for (const tls of ["1.2", "1.3"] as const) {
+    it(`leaf + intermediate keystore, TLS ${tls}: both certificates of the client's Certificate message, each field as openssl prints it`, () => {
+      const { ev, result } = get(`chain-${tls}`);
+      expect(result).toMatch(/^RESULT ok/);
+      const c = ev.conversations[0]!;
+      expect(c.outcome).toBe("handshake-completed");
+      const h = ev.handshakes[0]!;
+      expect(h.clientCertificates!.map((x) => x.subject)).toEqual([
+        "CN=client-chain, O=mtls-doctor Lab, C=AU",
+        "CN=Lab Intermediate A, O=mtls-doctor Lab, C=AU",
+      ]);
+      expectSameAsOpenssl(h.clientCertificates![0]!, "chain");
+      expectSameAsOpenssl(h.clientCertificates![1]!, "intA");
+      expect(h.clientCertificates![1]!.pathLen).toBe(0);
+      expect(h.clientCertificates![0]!.pathLen).toBeUndefined();
+      expect(h.clientCertificates![0]!.extensions!.map((e) => [e.oid, e.critical])).toEqual([
+        ["2.5.29.35", false], ["2.5.29.19", false], ["2.5.29.37", false], ["2.5.29.15", true], ["2.5.29.14", false],
+      ]);
+      // The leaf's AKI names the intermediate's SKI: the log alone shows the chain is linked.
+      expect(h.clientCertificates![0]!.authorityKeyIdentifier).toBe(h.clientCertificates![1]!.subjectKeyIdentifier);
+      expect(h.serverCertificates).toHaveLength(1);
+      expectSameAsOpenssl(h.serverCertificates![0]!, "server");
+    });
+  }
+
+  it("expired leaf, TLS 1.3: certificate_expired, and the logged validity is openssl's (midnight printed as 24:00)", async () => {
+    const { ev, result, log } = get("expired-1.3");
+    expect(javaAlert(result)).toBe("certificate_expired");
+    expect(readFileSync(log, "utf8")).toContain('"not  after"         : "2025-01-01 24:00:00.000 UTC"');
+    const h = ev.handshakes[0]!;
+    const leaf = h.clientCertificates![0]!;
+    expect(leaf.subject).toBe("CN=client-expired, O=mtls-doctor Lab, C=AU");
+    expect(leaf.notAfter).toBe(Date.UTC(2025, 0, 1));
+    expect(leaf.notBefore).toBe(Date.UTC(2024, 0, 1));
+    expect(leaf.serialNumber).toBe("00:9f:01");
+    expectSameAsOpenssl(leaf, "expired");
+    expect(h.clientCertificates).toHaveLength(2);
+    const c = ev.conversations[0]!;
+    expect(c.alert).toMatchObject({ sender: "server", afterClientFinished: true, alert: { description: 45 } });
+    // The handshake's own time (what a rule compares notAfter with, not the wall clock) is after notAfter.
+    expect(c.messages.find((m) => m.type === "Certificate" && m.direction === "client→server")!.time!).toBeGreaterThan(leaf.notAfter!);
+  });
+
+  it("serverAuth-only leaf, TLS 1.2: unsupported_certificate, and the logged EKU is openssl's", () => {
+    const { ev, result } = get("ekusrv-1.2");
+    expect(javaAlert(result)).toBe("unsupported_certificate");
+    const leaf = ev.handshakes[0]!.clientCertificates![0]!;
+    expect(leaf.extendedKeyUsage).toEqual(["serverAuth"]);
+    expectSameAsOpenssl(leaf, "ekusrv");
+    expect(ev.conversations[0]!.alert).toMatchObject({ sender: "server", alert: { description: 43, descriptionName: "unsupported_certificate" } });
+  });
 
   it("TLS 1.2 CertificateRequest naming two CAs: the one-line list is split into both names, in order", () => {
     const { ev, result } = get("twoca-1.2");

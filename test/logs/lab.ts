@@ -113,7 +113,8 @@ export function makeLab(): Lab {
   writeFileSync(join(dir, "intA.ext"), "basicConstraints=critical,CA:true,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n");
   o(["x509", "-req", "-in", "intA.csr", "-CA", "rootA.pem", "-CAkey", "rootA.key", "-CAcreateserial", "-out", "intA.pem", "-days", "1825", "-extfile", "intA.ext"]);
   leaf("chain", "intA", "/C=AU/O=mtls-doctor Lab/CN=client-chain", "clientAuth");
-  writeFileSync(join(dir, "ca.srl"), "1001\n");
+  // Top bit set: DER adds a 00 sign byte, which JSSE prints ("00:9f:01") and openssl does not ("9F01").
+  writeFileSync(join(dir, "ca.srl"), "9F01\n");
   dated("expired", "intA", "/C=AU/O=mtls-doctor Lab/CN=client-expired", "clientAuth", "20240101000000Z", "20250101000000Z");
   leaf("ekusrv", "intA", "/C=AU/O=mtls-doctor Lab/CN=client-eku-serverAuth-only", "serverAuth");
   writeFileSync(join(dir, "twoca.pem"), readFileSync(join(dir, "rootA.pem"), "utf8") + readFileSync(join(dir, "rootB.pem"), "utf8"));
