@@ -31,6 +31,11 @@ describe("JDK 8 JSSE debug log, client side, CA mismatch", () => {
     expect(h.policy!.signatureAlgorithms).toContain(0x0403);
     expect(h.clientCertificates).toEqual([]);
     expect(h.serverCertificates!.map((x) => [x.subject, x.issuer])).toEqual([["CN=backend.example", "CN=Lab Server CA, O=mtls-doctor Lab, C=AU"]]);
+    // JDK 8 prints Validity over two lines ("Validity: [From: Sat Nov 29 12:30:05 UTC 2025," / "To: ...]").
+    expect(h.serverCertificates![0]).toMatchObject({
+      notBefore: Date.UTC(2025, 10, 29, 12, 30, 5), notAfter: Date.UTC(2026, 10, 29, 12, 30, 5),
+      serialHex: "20B922F8D06611B5", version: 3, publicKey: "EC", signatureAlgorithm: "SHA256withECDSA",
+    });
     expect(ev.events.map((e) => e.kind)).toEqual(["certificate-not-selected", "alert-received"]);
     expect(ev.events.every((e) => e.conversation === 0)).toBe(true);
   });
