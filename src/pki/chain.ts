@@ -30,7 +30,8 @@ export function checkEntry(entry: StoreEntry, now: number): EntryChecks {
   const leaf = chain[0];
   if (!leaf) {
     const none = { ok: false, reason: `alias "${entry.alias}" holds no certificate` };
-    return { chainOrdered: none, signaturesValid: none, keyMatchesLeaf: none, expired: [], notYetValid: [], clientAuthAllowed: none, digitalSignatureAllowed: none };
+    const keyMatchesLeaf = entry.keyNotRecovered ? { ok: false, reason: entry.keyNotRecovered } : none;
+    return { chainOrdered: none, signaturesValid: none, keyMatchesLeaf, expired: [], notYetValid: [], clientAuthAllowed: none, digitalSignatureAllowed: none, chainComplete: none };
   }
   // Order: each certificate's issuer name matches the next one's subject.
   let chainOrdered: CheckResult = { ok: true, reason: chain.length === 1 ? "single certificate" : `${chain.length} certificates, each issued by the next` };
@@ -46,7 +47,7 @@ export function checkEntry(entry: StoreEntry, now: number): EntryChecks {
     const c = chain[i]!;
     const next = chain[i + 1] ?? (c.selfIssued ? c : undefined);
     if (!next) {
-      if (chain.length === 1) signaturesValid = { ok: true, reason: `${label(c, i)} is signed by "${c.issuer}", which is not in this entry (checked against a truststore elsewhere)` };
+      if (chain.length === 1) signaturesValid = { ok: true, reason: `no signature to check inside the entry: the issuer of ${label(c, i)} is not in it (see chain complete)` };
       break;
     }
     if (!verifySignedBy(c, next)) {
@@ -56,7 +57,8 @@ export function checkEntry(entry: StoreEntry, now: number): EntryChecks {
   }
   // Key match.
   let keyMatchesLeaf: CheckResult;
-  if (!entry.privateKey) keyMatchesLeaf = { ok: entry.kind === "trusted-cert", reason: entry.kind === "trusted-cert" ? "trusted-cert entry: no private key" : "no private key in this entry" };
+  if (!entry.privateKey && entry.keyNotRecovered) keyMatchesLeaf = { ok: false, reason: entry.keyNotRecovered };
+  else if (!entry.privateKey) keyMatchesLeaf = { ok: entry.kind === "trusted-cert", reason: entry.kind === "trusted-cert" ? "trusted-cert entry: no private key" : "no private key in this entry" };
   else {
     try {
       const a = createPublicKey(entry.privateKey).export({ type: "spki", format: "der" });
@@ -82,7 +84,30 @@ export function checkEntry(entry: StoreEntry, now: number): EntryChecks {
       : ku.includes("digitalSignature")
         ? { ok: true, reason: `${label(leaf, 0)} keyUsage includes digitalSignature` }
         : { ok: false, reason: `${label(leaf, 0)} keyUsage is ${ku.join(", ") || "empty"}, without digitalSignature needed for CertificateVerify (RFC 5280 §4.2.1.3)` };
-  return { chainOrdered, signaturesValid, keyMatchesLeaf, expired, notYetValid, clientAuthAllowed, digitalSignatureAllowed };
+  return { chainOrdered, signaturesValid, keyMatchesLeaf, expired, notYetValid, clientAuthAllowed, digitalSignatureAllowed, chainComplete: chainCompleteness(chain) };
+}
+
+/**
+ * Whether the entry carries the chain a peer needs. Complete: it ends at a self-signed certificate. A chain of two or
+ * more that ends at a CA whose issuer is absent is fine for TLS (the root may be left out, RFC 8446 §4.4.2,
+ * RFC 5246 §7.4.2), so ok with a note naming the certificate the peer must trust. A lone certificate whose issuer is
+ * absent is a warning: a client sending this entry sends no intermediate, so only a peer that trusts (or holds) the
+ * issuer itself accepts it.
+ */
+function chainCompleteness(chain: Certificate[]): CheckResult & { severity?: "warning" } {
+  const top = chain[chain.length - 1]!;
+  const i = chain.length - 1;
+  if (top.selfIssued && verifySignedBy(top, top)) {
+    return { ok: true, reason: chain.length === 1 ? `${label(top, i)} is self-signed` : `ends at the self-signed ${label(top, i)}` };
+  }
+  if (chain.length > 1) {
+    return { ok: true, reason: `ends at ${label(top, i)}, issued by "${top.issuer}", which is not in the entry (normal when that is the root: the peer must trust it)` };
+  }
+  return {
+    ok: false,
+    severity: "warning",
+    reason: `ends at ${label(top, i)}, whose issuer "${top.issuer}" is not in the entry; a client that sends this entry sends no intermediate (fine only if the server trusts "${top.issuer}" itself)`,
+  };
 }
 
 /** Result of {@link buildPath}. */

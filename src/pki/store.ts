@@ -16,7 +16,21 @@ import { defaultAlias } from "./formats/common.js";
 export interface LoadOptions {
   /** Store password (PKCS#12, JKS) or private-key passphrase (encrypted PEM). Never printed. */
   password?: string;
+  /**
+   * Password of the private keys (JKS key entries, PKCS#12 shrouded key bags, encrypted PEM keys) when it differs
+   * from the store password, as made by `keytool -destkeypass`. Default: the store password (as keytool does). For a
+   * PKCS#12 the store password is tried first, then this one, per key. Never printed.
+   */
+  keyPassword?: string;
+  /**
+   * What to do with a private key that neither password decrypts: "error" (default) throws MTLSD_ERR_BAD_PASSWORD
+   * naming the alias; "keep" keeps the entry with its chain, without `privateKey`, and with `keyNotRecovered` set
+   * (what `inspect` lists).
+   */
+  unrecoveredKeys?: "error" | "keep";
 }
+
+export { keyNotRecoveredReason } from "./formats/common.js";
 
 /**
  * Reads a keystore/truststore file. Errors (MtlsDoctorError): MTLSD_ERR_FILE_NOT_FOUND, MTLSD_ERR_IS_DIRECTORY,
@@ -52,6 +66,7 @@ function looksLikePfx(b: Uint8Array, hdr: number): boolean {
  */
 export async function loadKeystoreBytes(bytes: Uint8Array, opts: LoadOptions & { file: string }): Promise<LoadedStore> {
   const { file, password } = opts;
+  const keys = { keyPassword: opts.keyPassword, unrecovered: opts.unrecoveredKeys ?? "error" } as const;
   if (bytes.length === 0) throw new MtlsDoctorError("MTLSD_ERR_EMPTY_FILE", `${file}: file is empty`);
   let format: LoadedStore["format"];
   let formatDetail: string;
@@ -60,13 +75,13 @@ export async function loadKeystoreBytes(bytes: Uint8Array, opts: LoadOptions & {
   if (magic === JKS_MAGIC) {
     format = "jks";
     formatDetail = "JKS";
-    entries = loadJks(bytes, file, password);
+    entries = loadJks(bytes, file, password, keys);
   } else if (magic === JCEKS_MAGIC) {
     throw new MtlsDoctorError("MTLSD_ERR_UNKNOWN_FORMAT", `${file}: JCEKS keystores are not supported; convert with keytool -importkeystore -deststoretype PKCS12`);
   } else if (looksLikePem(bytes)) {
     format = "pem";
     formatDetail = "PEM bundle";
-    entries = loadPem(bytes, file, password);
+    entries = loadPem(bytes, file, opts.keyPassword ?? password);
   } else {
     const h = derHeader(bytes);
     if (!h) throw new MtlsDoctorError("MTLSD_ERR_UNKNOWN_FORMAT", `${file}: not a keystore: expected PEM, DER, PKCS#12 or JKS`);
@@ -80,7 +95,7 @@ export async function loadKeystoreBytes(bytes: Uint8Array, opts: LoadOptions & {
     if (pfx) {
       format = "pkcs12";
       formatDetail = describePkcs12(bytes);
-      entries = loadPkcs12(bytes, file, password);
+      entries = loadPkcs12(bytes, file, password, keys);
     } else {
       let cert;
       try {

@@ -81,6 +81,12 @@ export interface StoreEntry {
   chain: Certificate[];
   /** Private key (never serialised, never printed). */
   privateKey?: KeyObject;
+  /**
+   * Private-key entries whose key could not be decrypted (wrong key password), when the store was loaded with
+   * `unrecoveredKeys: "keep"`: why, for people (never contains a password). `privateKey` is then absent; the chain is
+   * still listed.
+   */
+  keyNotRecovered?: string;
 }
 
 export interface LoadedStore {
@@ -113,4 +119,10 @@ export interface EntryChecks {
   clientAuthAllowed: CheckResult;
   /** keyUsage digitalSignature present or no keyUsage. */
   digitalSignatureAllowed: CheckResult;
+  /**
+   * The chain ends at a self-signed certificate, or (ok, informative) at a CA certificate whose issuer is left out as
+   * TLS allows for the root (RFC 8446 §4.4.2, RFC 5246 §7.4.2). Not ok, severity "warning", when the entry is a lone
+   * certificate whose issuer is absent: a client sending it sends no intermediate. Always set by checkEntry.
+   */
+  chainComplete?: CheckResult & { severity?: "warning" };
 }

@@ -18,11 +18,17 @@ export interface Credential {
 }
 
 /**
- * The private-key entry `alias` (or the only private-key entry) of a keystore. Throws MtlsDoctorError for a missing
- * file, wrong password, unknown alias, or a store without (or with several, when no alias is given) key entries.
+ * The private-key entry `alias` (or the only private-key entry) of a keystore. `keyPassword` decrypts the key when it
+ * differs from the store `password` (keytool -keypass / -destkeypass); default: the store password. Throws
+ * MtlsDoctorError for a missing file, wrong store password, a key neither password decrypts (MTLSD_ERR_BAD_PASSWORD
+ * "alias "x": private key not recovered: wrong key password (use --key-password)"), unknown alias, or a store without
+ * (or with several, when no alias is given) key entries. Passwords never appear in messages.
  */
-export async function credentialFromKeystore(file: string, opts: { password?: string; alias?: string }): Promise<Credential> {
-  const store = await loadKeystore(file, opts.password !== undefined ? { password: opts.password } : {});
+export async function credentialFromKeystore(file: string, opts: { password?: string; keyPassword?: string; alias?: string }): Promise<Credential> {
+  const store = await loadKeystore(file, {
+    ...(opts.password !== undefined ? { password: opts.password } : {}),
+    ...(opts.keyPassword !== undefined ? { keyPassword: opts.keyPassword } : {}),
+  });
   const keyed = store.entries.filter((e) => e.kind === "private-key" && e.privateKey && e.chain.length > 0);
   if (opts.alias !== undefined) {
     const e = store.entries.find((x) => x.alias === opts.alias) ?? store.entries.find((x) => x.alias.toLowerCase() === opts.alias!.toLowerCase());

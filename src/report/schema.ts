@@ -100,6 +100,10 @@ const DEFS: Record<string, Schema> = {
     notYetValid: arr(nonNegInt),
     clientAuthAllowed: ref("checkResult"),
     digitalSignatureAllowed: ref("checkResult"),
+    chainComplete: {
+      ...obj({ ok: bool, reason: str }, { severity: enumOf("warning") }),
+      description: "ends at a self-signed certificate (or at a CA whose root is left out); ok false with severity \"warning\" for a lone certificate whose issuer is absent",
+    },
   }),
   evidence: {
     description: "A typed pointer to a piece of evidence (src/diagnose/types.ts EvidenceRef).",
@@ -221,7 +225,10 @@ function body(kind: JsonDocumentKind): [Record<string, Schema>, Record<string, S
           file: str,
           format: STORE_FORMAT,
           entries: arr(
-            obj({ alias: str, kind: ENTRY_KIND, certName: str, certInfo: arr(ref("certInfo")), checks: ref("entryChecks") }),
+            obj(
+              { alias: str, kind: ENTRY_KIND, certName: str, certInfo: arr(ref("certInfo")), checks: ref("entryChecks") },
+              { keyNotRecovered: { type: "string", description: "the private key could not be decrypted (wrong key password); the chain is listed without it" } },
+            ),
           ),
         },
         {},

@@ -51,3 +51,10 @@ export function defaultAlias(cert: Certificate | undefined, n: number): string {
   const m = cert ? /(?:^|, )CN=("(?:[^"\\]|\\.)*"|[^,]+)/.exec(cert.subject) : null;
   return m ? m[1]!.replace(/^"|"$/g, "") : `entry-${n}`;
 }
+
+/** The per-entry note for a private key that neither the store password nor the key password decrypts. */
+export function keyNotRecoveredReason(keyPasswordGiven: boolean): string {
+  return keyPasswordGiven
+    ? "private key not recovered: wrong key password (the --key-password given does not decrypt it either)"
+    : "private key not recovered: wrong key password (use --key-password)";
+}

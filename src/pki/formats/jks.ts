@@ -3,11 +3,11 @@
  * trusted-certificate entries. The store's keyed SHA-1 integrity digest is checked with the password.
  */
 import { createRequire } from "node:module";
-import { createPrivateKey } from "node:crypto";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { MtlsDoctorError } from "../../errors.js";
 import { parseCertificate } from "../certificate.js";
 import type { StoreEntry } from "../types.js";
-import { uniqueAliases } from "./common.js";
+import { keyNotRecoveredReason, uniqueAliases } from "./common.js";
 
 const require = createRequire(import.meta.url);
 interface JksCert { certType: string; value: Buffer }
@@ -17,7 +17,28 @@ const jks = require("jks-js") as { parseJks(b: Buffer, pw: string): JksEntry[]; 
 export const JKS_MAGIC = 0xfeedfeed;
 export const JCEKS_MAGIC = 0xcececece;
 
-export function loadJks(bytes: Uint8Array, file: string, password?: string): StoreEntry[] {
+/** How key entries are decrypted: `keyPassword` (default: the store password); see LoadOptions in ../store.ts. */
+export interface KeyOptions {
+  keyPassword?: string | undefined;
+  /** "keep": a key neither password decrypts leaves the entry without privateKey, with keyNotRecovered set. */
+  unrecovered: "error" | "keep";
+}
+
+/** Sun KeyProtector: wrong password → "Cannot recover key" (its SHA-1 integrity digest fails). */
+function recoverJksKey(protectedKey: Buffer, pw: string): KeyObject | undefined {
+  try {
+    return createPrivateKey({ key: jks.decrypt(protectedKey, pw), format: "pem" });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a JKS. The store password checks the integrity digest; each key is decrypted with `keys.keyPassword`, then
+ * the store password (keytool's default). Throws MtlsDoctorError (never naming a password): MTLSD_ERR_BAD_PASSWORD,
+ * MTLSD_ERR_PASSWORD_REQUIRED, MTLSD_ERR_TRUNCATED.
+ */
+export function loadJks(bytes: Uint8Array, file: string, password?: string, keys: KeyOptions = { unrecovered: "error" }): StoreEntry[] {
   let raw: JksEntry[];
   try {
     // Without a password jks-js skips the integrity check; we still read the certificates (keys need it).
@@ -34,13 +55,14 @@ export function loadJks(bytes: Uint8Array, file: string, password?: string): Sto
       if (password === undefined || password === "") {
         throw new MtlsDoctorError("MTLSD_ERR_PASSWORD_REQUIRED", `${file}: alias "${r.alias}" holds a private key; give the keystore password with --password or MTLS_DOCTOR_PASSWORD`);
       }
-      let key;
-      try {
-        key = createPrivateKey({ key: jks.decrypt(r.protectedPrivateKey, password), format: "pem" });
-      } catch (e) {
-        throw new MtlsDoctorError("MTLSD_ERR_BAD_PASSWORD", `${file}: cannot recover the private key of alias "${r.alias}" (its key password differs from the store password?)`, { cause: e });
-      }
-      return { alias: r.alias, kind: "private-key" as const, chain: (r.chain ?? []).map((c) => parseCertificate(new Uint8Array(c.value))), privateKey: key };
+      const chain = (r.chain ?? []).map((c) => parseCertificate(new Uint8Array(c.value)));
+      // The key password first, then the store password (keytool's default when -keypass is not given).
+      let key: KeyObject | undefined;
+      for (const pw of new Set([keys.keyPassword ?? password, password])) if (!key) key = recoverJksKey(r.protectedPrivateKey, pw);
+      if (key) return { alias: r.alias, kind: "private-key" as const, chain, privateKey: key };
+      const reason = keyNotRecoveredReason(keys.keyPassword !== undefined);
+      if (keys.unrecovered === "keep") return { alias: r.alias, kind: "private-key" as const, chain, keyNotRecovered: reason };
+      throw new MtlsDoctorError("MTLSD_ERR_BAD_PASSWORD", `${file}: alias "${r.alias}": ${reason}`);
     }
     return { alias: r.alias, kind: "trusted-cert" as const, chain: r.cert ? [parseCertificate(new Uint8Array(r.cert.value))] : [] };
   });

@@ -9,7 +9,8 @@ import { createPrivateKey, type KeyObject } from "node:crypto";
 import { MtlsDoctorError } from "../../errors.js";
 import { parseCertificate } from "../certificate.js";
 import type { Certificate, StoreEntry } from "../types.js";
-import { certForKey, chainFrom, defaultAlias, uniqueAliases } from "./common.js";
+import { certForKey, chainFrom, defaultAlias, keyNotRecoveredReason, uniqueAliases } from "./common.js";
+import type { KeyOptions } from "./jks.js";
 
 /** Oracle's attribute on trusted-certificate bags written by keytool (`TrustedKeyUsage`). */
 const JAVA_TRUSTED_KEY_USAGE = "2.16.840.1.113894.746875.1.1";
@@ -47,7 +48,23 @@ interface Bag {
   cert?: forge.pki.Certificate | null;
 }
 
-export function loadPkcs12(bytes: Uint8Array, file: string, password?: string): StoreEntry[] {
+/** True when `der` is a PrivateKeyInfo Node can read (a wrong password decrypts to garbage that rarely survives). */
+function isPkcs8(der: Buffer): boolean {
+  try {
+    createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a PKCS#12 (RFC 7292). The store password verifies the MAC (§5.1) and decrypts the encrypted SafeContents;
+ * each pkcs8ShroudedKeyBag (§4.2.2) is decrypted with the store password, else `keys.keyPassword` (Java's
+ * KeyStore API can protect a key with its own password). Throws MtlsDoctorError (never naming a password):
+ * MTLSD_ERR_BAD_PASSWORD, MTLSD_ERR_PASSWORD_REQUIRED, MTLSD_ERR_TRUNCATED, MTLSD_ERR_BAD_KEY.
+ */
+export function loadPkcs12(bytes: Uint8Array, file: string, password?: string, keys: KeyOptions = { unrecovered: "error" }): StoreEntry[] {
   // Register the Java trusted-key-usage attribute name so forge keeps it (additive; idempotent).
   (forge.pki.oids as Record<string, string>)[JAVA_TRUSTED_KEY_USAGE] = TRUSTED_ATTR;
   (forge.pki.oids as Record<string, string>)[TRUSTED_ATTR] = JAVA_TRUSTED_KEY_USAGE;
@@ -60,8 +77,15 @@ export function loadPkcs12(bytes: Uint8Array, file: string, password?: string): 
   }
   // Capture each certificate's DER as stored: forge decodes certBag contents with pki.certificateFromAsn1.
   const certDers: Buffer[] = [];
-  const pkiAny = forge.pki as unknown as { certificateFromAsn1: (o: forge.asn1.Asn1, h?: boolean) => forge.pki.Certificate };
+  const pkiAny = forge.pki as unknown as {
+    certificateFromAsn1: (o: forge.asn1.Asn1, h?: boolean) => forge.pki.Certificate;
+    decryptPrivateKeyInfo: (o: forge.asn1.Asn1, pw: string) => forge.asn1.Asn1 | null;
+  };
   const orig = pkiAny.certificateFromAsn1;
+  const origDecrypt = pkiAny.decryptPrivateKeyInfo;
+  // Shrouded key bags neither password decrypts: forge gets a marker (it then keeps it as `bag.asn1`), so the
+  // certificates are still read and the entry can be listed without its key.
+  const unrecovered = new Set<forge.asn1.Asn1>();
   let p12: forge.pkcs12.Pkcs12Pfx;
   const tryOpen = (pw: string) => {
     certDers.length = 0;
@@ -69,10 +93,27 @@ export function loadPkcs12(bytes: Uint8Array, file: string, password?: string): 
       certDers.push(Buffer.from(forge.asn1.toDer(o).getBytes(), "binary"));
       return orig(o, h);
     };
+    unrecovered.clear();
+    pkiAny.decryptPrivateKeyInfo = (o, storePw) => {
+      for (const cand of new Set([storePw, keys.keyPassword ?? storePw])) {
+        try {
+          const r = origDecrypt(o, cand);
+          if (r && isPkcs8(Buffer.from(forge.asn1.toDer(r).getBytes(), "binary"))) return r;
+        } catch (e) {
+          // An algorithm forge does not know is not a password problem: let it surface as before.
+          if (/unsupported/i.test((e as Error).message ?? "")) throw e;
+          // wrong password: garbage that is not DER; try the next candidate
+        }
+      }
+      const marker = forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.NULL, false, "");
+      unrecovered.add(marker);
+      return marker;
+    };
     try {
       return forge.pkcs12.pkcs12FromAsn1(asn, false, pw);
     } finally {
       pkiAny.certificateFromAsn1 = orig;
+      pkiAny.decryptPrivateKeyInfo = origDecrypt;
     }
   };
   try {
@@ -89,9 +130,10 @@ export function loadPkcs12(bytes: Uint8Array, file: string, password?: string): 
   }
 
   interface CertRec { cert: Certificate; attrs: Record<string, unknown[]> }
-  interface KeyRec { key: KeyObject; attrs: Record<string, unknown[]> }
+  /** `key` absent: a shrouded key bag neither password decrypts. */
+  interface KeyRec { key?: KeyObject; attrs: Record<string, unknown[]> }
   const certs: CertRec[] = [];
-  const keys: KeyRec[] = [];
+  const keyRecs: KeyRec[] = [];
   let ci = 0;
   for (const sc of p12.safeContents) {
     for (const bag of sc.safeBags as unknown as Bag[]) {
@@ -101,11 +143,15 @@ export function loadPkcs12(bytes: Uint8Array, file: string, password?: string): 
         certs.push({ cert: parseCertificate(new Uint8Array(der)), attrs: bag.attributes });
       } else if (bag.type === forge.pki.oids.pkcs8ShroudedKeyBag || bag.type === forge.pki.oids.keyBag) {
         let der: string;
+        if (bag.asn1 && unrecovered.has(bag.asn1)) {
+          keyRecs.push({ attrs: bag.attributes });
+          continue;
+        }
         if (bag.key) der = forge.asn1.toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key))).getBytes();
         else if (bag.asn1) der = forge.asn1.toDer(bag.asn1).getBytes();
         else continue;
         try {
-          keys.push({ key: createPrivateKey({ key: Buffer.from(der, "binary"), format: "der", type: "pkcs8" }), attrs: bag.attributes });
+          keyRecs.push({ key: createPrivateKey({ key: Buffer.from(der, "binary"), format: "der", type: "pkcs8" }), attrs: bag.attributes });
         } catch (e) {
           throw new MtlsDoctorError("MTLSD_ERR_BAD_KEY", `${file}: a private key in the PKCS#12 cannot be read`, { cause: e });
         }
@@ -117,23 +163,27 @@ export function loadPkcs12(bytes: Uint8Array, file: string, password?: string): 
   const entries: StoreEntry[] = [];
   const inChain = new Set<Certificate>();
   const pool = certs.map((c) => c.cert);
-  for (const k of keys) {
+  for (const k of keyRecs) {
     const id = hex(k.attrs["localKeyId"]);
     const byId = id ? certs.find((c) => hex(c.attrs["localKeyId"]) === id)?.cert : undefined;
-    const leaf = byId ?? certForKey(k.key, pool);
-    if (!leaf) throw new MtlsDoctorError("MTLSD_ERR_BAD_KEY", `${file}: a private key has no certificate in the PKCS#12`);
-    const chain = chainFrom(leaf, pool);
+    const leaf = byId ?? (k.key ? certForKey(k.key, pool) : undefined);
+    if (!leaf && k.key) throw new MtlsDoctorError("MTLSD_ERR_BAD_KEY", `${file}: a private key has no certificate in the PKCS#12`);
+    const chain = leaf ? chainFrom(leaf, pool) : [];
     chain.forEach((c) => inChain.add(c));
-    entries.push({
-      alias: name(k.attrs["friendlyName"]) ?? name(certs.find((c) => c.cert === leaf)?.attrs["friendlyName"]) ?? defaultAlias(leaf, entries.length + 1),
-      kind: "private-key",
-      chain,
-      privateKey: k.key,
-    });
+    const alias = name(k.attrs["friendlyName"]) ?? name(certs.find((c) => c.cert === leaf)?.attrs["friendlyName"]) ?? defaultAlias(leaf, entries.length + 1);
+    if (k.key) {
+      entries.push({ alias, kind: "private-key", chain, privateKey: k.key });
+      continue;
+    }
+    if ((password === undefined || password === "") && keys.keyPassword === undefined && keys.unrecovered !== "keep")
+      throw new MtlsDoctorError("MTLSD_ERR_PASSWORD_REQUIRED", `${file}: this PKCS#12 keystore is password-protected; give the password with --password or MTLS_DOCTOR_PASSWORD`);
+    const reason = keyNotRecoveredReason(keys.keyPassword !== undefined);
+    if (keys.unrecovered !== "keep") throw new MtlsDoctorError("MTLSD_ERR_BAD_PASSWORD", `${file}: alias "${alias}": ${reason}`);
+    entries.push({ alias, kind: "private-key", chain, keyNotRecovered: reason });
   }
   for (const c of certs) {
     const trusted = c.attrs[TRUSTED_ATTR] !== undefined;
-    const keyBound = hex(c.attrs["localKeyId"]) !== undefined && keys.length > 0;
+    const keyBound = hex(c.attrs["localKeyId"]) !== undefined && keyRecs.length > 0;
     if (trusted || (!inChain.has(c.cert) && !keyBound)) {
       entries.push({ alias: name(c.attrs["friendlyName"]) ?? defaultAlias(c.cert, entries.length + 1), kind: "trusted-cert", chain: [c.cert] });
     }

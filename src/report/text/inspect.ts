@@ -15,6 +15,8 @@ export interface InspectView {
     certName: string;
     certInfo: CertInfo[];
     checks: EntryChecks;
+    /** Set when the entry's private key could not be decrypted (wrong key password): why; the chain is still listed. */
+    keyNotRecovered?: string;
   }[];
 }
 
@@ -30,15 +32,17 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
 export function renderInspectText(v: InspectView, now: number, o: TextOptions): string {
   const green = (s: string) => (o.color ? `\x1b[32m${s}\x1b[0m` : s);
   const red = (s: string) => (o.color ? `\x1b[31m${s}\x1b[0m` : s);
+  const yellow = (s: string) => (o.color ? `\x1b[33m${s}\x1b[0m` : s);
   const bold = (s: string) => (o.color ? `\x1b[1m${s}\x1b[0m` : s);
   const OK = o.unicode ? "✓" : "[ok]";
   const BAD = o.unicode ? "✗" : "[FAIL]";
-  const mark = (ok: boolean) => (ok ? green(OK) : red(BAD));
+  const WARN = o.unicode ? "⚠" : "[warn]";
+  const mark = (r: CheckResult & { severity?: "warning" }) => (r.ok ? green(OK) : r.severity === "warning" ? yellow(WARN) : red(BAD));
   const lines: string[] = [];
   lines.push(`${bold(v.file)}: ${v.formatDetail ?? v.format}, ${v.entries.length} entr${v.entries.length === 1 ? "y" : "ies"} (checked at ${iso(now)})`);
   for (const e of v.entries) {
     lines.push("");
-    lines.push(bold(`alias "${e.alias}"`) + ` — ${e.kind}${e.kind === "private-key" ? `, chain of ${e.certInfo.length}` : ""}`);
+    lines.push(bold(`alias "${e.alias}"`) + ` — ${e.kind}${e.kind === "private-key" ? `${e.keyNotRecovered !== undefined ? " (key not recovered)" : ""}, chain of ${e.certInfo.length}` : ""}`);
     e.certInfo.forEach((c, i) => {
       const role = e.kind === "trusted-cert" ? "trusted" : i === 0 ? "leaf" : c.subject === c.issuer ? "root" : "issuer";
       lines.push(`  [${i}] ${role}: ${c.subject}`);
@@ -55,10 +59,11 @@ export function renderInspectText(v: InspectView, now: number, o: TextOptions): 
     });
     if (e.kind === "private-key") {
       const k = e.checks;
-      const row = (name: string, r: CheckResult) => lines.push(`  ${mark(r.ok)} ${name}: ${r.reason}`);
+      const row = (name: string, r: CheckResult & { severity?: "warning" }) => lines.push(`  ${mark(r)} ${name}: ${r.reason}`);
       lines.push("  checks:");
       row("chain order", k.chainOrdered);
       row("signatures", k.signaturesValid);
+      if (k.chainComplete) row("chain complete", k.chainComplete);
       row("key matches leaf", k.keyMatchesLeaf);
       const dates = (idx: number[], what: string) =>
         idx.length === 0 ? { ok: true, reason: `no certificate ${what}` } : { ok: false, reason: idx.map((i) => `#${i} "${e.certInfo[i]!.subject}"`).join(", ") + ` ${what}` };
