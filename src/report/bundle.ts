@@ -20,7 +20,7 @@ import { analyzeDocument, diagnoseDocument, probeDocument, renderJsonDocument, t
 import { mdText, renderMarkdown } from "./markdown.js";
 import { Redactor } from "./redact.js";
 import { renderProbeText } from "./text/probe.js";
-import { buildReportView, type ReportView } from "./view.js";
+import { analyzeReportView, buildReportView, type ReportView } from "./view.js";
 
 /** Everything `gather` collected. Each piece optional; `missing` says what could not be gathered and why. */
 export interface GatherInput {
@@ -110,15 +110,8 @@ export function buildBundle(input: GatherInput, opts: BundleOptions): BundleFile
 
   if (input.capture) {
     const c = input.capture;
-    const v = red(
-      fileView(
-        buildReportView(
-          { kind: "analyze", source: { file: c.file, ...(c.keylog ? { keylog: c.keylog } : {}) }, conversations: c.conversations, ...(c.policy ? { policy: c.policy } : {}) },
-          { now: input.now },
-        ),
-        path,
-      ),
-    );
+    // every conversation with its own findings and chain panel (failed first), as `analyze --format markdown` shows it
+    const v = red(fileView(analyzeReportView(c.analysis, { file: c.file, ...(c.keylog ? { keylog: c.keylog } : {}) }, input.now), path));
     const doc = analyzeDocument(c.analysis);
     files.push({
       path: "capture-summary.json",
@@ -147,6 +140,9 @@ function fileView(v: ReportView, path: (p: string) => string): ReportView {
     ...(v.sourceFile ? { sourceFile: path(v.sourceFile), title: v.title.replace(v.sourceFile, path(v.sourceFile)) } : {}),
     stores: v.stores.map((s) => ({ ...s, file: path(s.file) })),
     ...(v.chainPanel?.storeFile ? { chainPanel: { ...v.chainPanel, storeFile: path(v.chainPanel.storeFile) } } : {}),
+    conversations: v.conversations.map((c) =>
+      c.chainPanel?.storeFile ? { ...c, chainPanel: { ...c.chainPanel, storeFile: path(c.chainPanel.storeFile) } } : c,
+    ),
   };
 }
 
@@ -216,7 +212,8 @@ function register(r: Redactor, input: GatherInput): void {
   for (const p of probes) registerPolicy(r, p.policy);
   registerPolicy(r, input.capture?.policy);
   registerPolicy(r, input.evidence?.policy);
-  for (const f of input.diagnosis?.findings ?? []) {
+  const captureFindings = input.capture?.analysis.conversations.flatMap((a) => a.diagnosis.findings) ?? [];
+  for (const f of [...(input.diagnosis?.findings ?? []), ...captureFindings]) {
     for (const e of f.evidence) if (e.kind === "dn" && e.derHex) r.addName(Buffer.from(e.derHex, "hex"));
   }
 }

@@ -59,9 +59,10 @@ export interface ChainPanelView {
   lookedFor: LookedForView[];
   /**
    * "match": some chain certificate's issuer is an acceptable CA; "no-match": none is; "any": the server named no CA;
-   * "not-requested": no CertificateRequest; "no-chain": nothing to compare.
+   * "not-requested": no CertificateRequest; "no-request-seen": a client chain but no CertificateRequest was seen to
+   * compare it with (no policy known); "no-chain": no client chain to compare.
    */
-  verdict: "match" | "no-match" | "any" | "not-requested" | "no-chain";
+  verdict: "match" | "no-match" | "any" | "not-requested" | "no-request-seen" | "no-chain";
 }
 
 interface PanelInput {
@@ -126,7 +127,7 @@ export function buildChainPanel(input: PanelInput): ChainPanelView | undefined {
   if (policy && !policy.requested) verdict = "not-requested";
   else if (policy && cas.length === 0) verdict = "any";
   else if (chain.length === 0) verdict = "no-chain";
-  else if (!policy) verdict = "no-chain";
+  else if (!policy) verdict = "no-request-seen";
   else verdict = chainViews.some((c) => c.issuerMatches.length > 0) ? "match" : "no-match";
 
   return {

@@ -36,15 +36,22 @@ export function renderMarkdown(v: ReportView): string {
   }
   out.push(facts.join(" · "), "");
 
-  if (v.findings.length) out.push(...findingsTable(v.findings), "");
-  for (const c of v.conversations) out.push(...conversationLines(c), "");
+  const perConversation = v.conversations.some((c) => c.findings !== undefined);
+  if (perConversation) {
+    // analyze: each handshake with its own verdict, findings, ladder and chain panel (failed ones first)
+    for (const c of v.conversations) out.push(...perConversationLines(c, v.conversations.length), "");
+  } else {
+    if (v.findings.length) out.push(...findingsTable(v.findings), "");
+    for (const c of v.conversations) out.push(...conversationLines(c), "");
+  }
   if (v.chainPanel) out.push(...panelLines(v.chainPanel), "");
   for (const s of v.stores) if (v.kind === "inspect") out.push(...storeLines(s), "");
   const withSteps = v.findings.filter((f) => f.remediation.steps.length > 0 && f.severity !== "info");
   if (withSteps.length) {
     out.push("<details><summary>How to fix</summary>", "");
     for (const f of withSteps) {
-      out.push(`**${mdCode(f.id)}**: ${mdText(f.remediation.summary)} (${mdText(f.reference)})`, "");
+      const where = f.conversation !== undefined && v.conversations.length > 1 ? ` (handshake ${f.conversation})` : "";
+      out.push(`**${mdCode(f.id)}**${where}: ${mdText(f.remediation.summary)} (${mdText(f.reference)})`, "");
       for (const s of f.remediation.steps) out.push(`- ${mdCode(s)}`);
       out.push("");
     }
@@ -60,6 +67,19 @@ function findingsTable(findings: FindingView[]): string[] {
     rows.push(`| ${severityLabel(f.severity)} | ${mdCode(f.id)} ${mdText(f.title)} | ${mdText(f.remediation.summary)} |`);
   }
   return rows;
+}
+
+function perConversationLines(c: ConversationView, total: number): string[] {
+  const out: string[] = [];
+  if (total > 1) out.push(`#### Handshake ${c.number}: ${mdText(hostPort(c.client))} → ${mdText(hostPort(c.server))}`, "");
+  if (c.summary) {
+    const k = c.counts;
+    out.push(`**${mdText(c.summary)}**${k ? ` (${k.error} error(s), ${k.warning} warning(s), ${k.info} info)` : ""}`, "");
+  }
+  if (c.findings?.length) out.push(...findingsTable(c.findings), "");
+  out.push(...conversationLines(c));
+  if (c.chainPanel) out.push("", ...panelLines(c.chainPanel));
+  return out;
 }
 
 function conversationLines(c: ConversationView): string[] {
@@ -88,7 +108,9 @@ function panelLines(p: ChainPanelView): string[] {
           ? "The client chain has an issuer the server accepts."
           : p.verdict === "no-match"
             ? "No certificate in the client chain is issued by a CA the server names."
-            : "There is no client chain to compare.";
+            : p.verdict === "no-request-seen"
+              ? "No CertificateRequest was seen, so there is no list of acceptable CAs to compare the client chain with."
+              : "There is no client chain to compare.";
   out.push(`**Client chain vs. acceptable CAs:** ${mdText(lead)}`, "");
   if (p.acceptableCAs.length) {
     out.push(`Acceptable CA names (${p.acceptableCAs.length}):`);

@@ -17,6 +17,8 @@ import type {
   TranscriptMessage,
 } from "../evidence/model.js";
 import type { CertInfo, EntryChecks, LoadedStore } from "../pki/types.js";
+import { FAILED, type AnalyzeResult } from "../diagnose/capture.js";
+import type { StoreEvidence } from "../evidence/model.js";
 import { MtlsDoctorError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { CIPHER_SUITES, SIGNATURE_SCHEMES, type IanaTable } from "../wire/tables.generated.js";
@@ -48,9 +50,16 @@ export type ReportInput =
       kind: "analyze";
       /** The capture or log file as given by the user (and its key log, if any). */
       source: { file: string; keylog?: string };
-      conversations: Conversation[];
+      /** The conversations (ignored when `analyses` is given: they come from there). */
+      conversations?: Conversation[];
       policy?: ServerPolicy;
       diagnosis?: Diagnosis;
+      /**
+       * Each conversation with its own diagnosis (what `analyze` produces, see {@link analyzeReportView}). When given,
+       * every conversation section carries its own summary, findings and chain-vs-CA panel, failed ones first, and
+       * the headline and counts cover all of them; `conversations`, `policy` and `diagnosis` are then ignored.
+       */
+      analyses?: ConversationAnalysis[];
     }
   | {
       kind: "inspect";
@@ -58,6 +67,16 @@ export type ReportInput =
       /** Per alias, the checks of a private-key entry (src/pki). */
       checks?: Record<string, EntryChecks>;
     };
+
+/** One conversation of an analysis with what was concluded about it. */
+export interface ConversationAnalysis {
+  conversation: Conversation;
+  diagnosis: Diagnosis;
+  /** What its CertificateRequest showed (absent when it had none). */
+  policy?: ServerPolicy;
+  /** Stores given with it: a client keystore's chain is what the chain-vs-CA panel compares. */
+  stores?: StoreEvidence[];
+}
 
 export interface BuildReportViewOptions {
   /**
@@ -88,6 +107,8 @@ export interface FindingView {
   reference: string;
   /** A link for `reference` when it names an RFC section ("RFC 8446 §4.4.2"). */
   referenceUrl?: string;
+  /** The `number` of the conversation this finding is about, when the report holds findings per conversation. */
+  conversation?: number;
 }
 
 export interface MessageView {
@@ -141,6 +162,20 @@ export interface ConversationView {
   closedWithoutAlert: boolean;
   /** Number of messages read through TLS 1.3 keys. */
   decryptedCount: number;
+  /** Per-conversation reports (analyze): this conversation's verdict. */
+  verdict?: Verdict;
+  /** Per-conversation reports: one line on this conversation ("Problem: ..."). */
+  summary?: string;
+  /** Per-conversation reports: this conversation's finding counts. */
+  counts?: { error: number; warning: number; info: number };
+  /** Per-conversation reports: this conversation's findings (keys unique in the report), errors first. */
+  findings?: FindingView[];
+  /** Per-conversation reports: what this conversation's CertificateRequest asked for. */
+  policy?: PolicyView;
+  /** Per-conversation reports: this conversation's client chain beside its acceptable CAs. */
+  chainPanel?: ChainPanelView;
+  /** Prefix of this conversation's finding keys and HTML ids ("c2-"; "" when the report has one conversation). */
+  anchorPrefix?: string;
 }
 
 export interface AcceptableCAView {
@@ -298,8 +333,9 @@ export function buildReportView(input: ReportInput, opts: BuildReportViewOptions
       return view;
     }
     case "analyze": {
+      if (input.analyses) return analyzeByConversation(base, input.source, input.analyses);
       const findings = findingViews(input.diagnosis?.findings ?? []);
-      const convs = input.conversations;
+      const convs = input.conversations ?? [];
       const view: ReportView = {
         ...base,
         title: `Analysis of ${input.source.file}`,
@@ -355,7 +391,7 @@ function uniqueConversations(list: Conversation[]): Conversation[] {
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-function findingViews(findings: Finding[]): FindingView[] {
+function findingViews(findings: Finding[], keyPrefix = "", conversation?: number): FindingView[] {
   const seen = new Map<string, number>();
   // Stable: the engine already orders errors first; keep its order inside one severity.
   const ordered = findings
@@ -368,15 +404,95 @@ function findingViews(findings: Finding[]): FindingView[] {
     const url = referenceUrl(f.reference);
     return {
       id: f.id,
-      key: n === 1 ? f.id : `${f.id}-${n}`,
+      key: `${keyPrefix}${n === 1 ? f.id : `${f.id}-${n}`}`,
       severity: f.severity,
       title: f.title,
       evidence: f.evidence.map((e) => ({ ...e, label: evidenceLabel(e) })),
       remediation: { ...f.remediation, steps: [...f.remediation.steps] },
       reference: f.reference,
       ...(url ? { referenceUrl: url } : {}),
+      ...(conversation !== undefined ? { conversation } : {}),
     };
   });
+}
+
+type ViewBase = Pick<ReportView, "schemaVersion" | "kind" | "tool" | "generatedAt">;
+
+/** A handshake that did not complete, or one the rules found a problem in. */
+function failed(a: ConversationAnalysis): boolean {
+  return a.diagnosis.verdict === "problem" || FAILED.has(a.conversation.outcome);
+}
+
+const VERDICT_ORDER: Record<Verdict, number> = { problem: 0, inconclusive: 1, healthy: 2 };
+
+/** The analyze view with findings per conversation: failed conversations first (stable), headline over all. */
+function analyzeByConversation(base: ViewBase, source: { file: string }, analyses: ConversationAnalysis[]): ReportView {
+  const ordered = analyses
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => Number(failed(y.a)) - Number(failed(x.a)) || x.i - y.i)
+    .map((x) => x.a);
+  const multi = ordered.length > 1;
+  const conversations = ordered.map((a, i) => {
+    const number = i + 1;
+    const prefix = multi ? `c${number}-` : "";
+    const findings = findingViews(a.diagnosis.findings, prefix, number);
+    const cv = conversationView(a.conversation, number, findings);
+    cv.verdict = a.diagnosis.verdict;
+    cv.summary = headline(a.diagnosis.verdict, findings);
+    cv.counts = countFindings(findings);
+    cv.findings = findings;
+    cv.anchorPrefix = prefix;
+    if (a.policy) cv.policy = policyView(a.policy);
+    const panel = buildChainPanel({ stores: a.stores ?? [], conversations: [a.conversation], policy: a.policy, findings: a.diagnosis.findings });
+    if (panel) cv.chainPanel = panel;
+    return cv;
+  });
+  const findings = conversations.flatMap((c) => c.findings ?? []);
+  const verdict = ordered.reduce<Verdict>((w, a) => (VERDICT_ORDER[a.diagnosis.verdict] < VERDICT_ORDER[w] ? a.diagnosis.verdict : w), "healthy");
+  const n = ordered.length;
+  let line: string;
+  if (n === 0) line = "No TLS conversation found";
+  else if (!multi) line = headline(verdict, findings);
+  else {
+    const bad = conversations.filter((c) => c.verdict === verdict).length;
+    const first = findings.find((f) => f.severity === "error") ?? findings.find((f) => f.severity === "warning");
+    line =
+      verdict === "healthy"
+        ? `Healthy: all ${n} mutual-TLS handshakes work`
+        : `${verdict === "problem" ? "Problem" : "Inconclusive"} in ${bad} of ${n} TLS conversations${first ? `: ${first.title}` : ""}`;
+  }
+  return {
+    ...base,
+    title: `Analysis of ${source.file}`,
+    ...(n > 0 ? { verdict } : {}),
+    headline: line,
+    counts: countFindings(findings),
+    sourceFile: source.file,
+    findings,
+    conversations,
+    stores: [],
+  };
+}
+
+/**
+ * The report view of `analyze` over a capture: every conversation with its own summary, ladder, chain-vs-CA panel and
+ * findings (failed conversations first), the headline and counts over all of them.
+ * @param now ms since epoch, printed as "generated at".
+ */
+export function analyzeReportView(r: AnalyzeResult, source: { file: string; keylog?: string }, now?: number): ReportView {
+  return buildReportView(
+    {
+      kind: "analyze",
+      source,
+      analyses: r.conversations.map((a) => ({
+        conversation: a.conversation,
+        diagnosis: a.diagnosis,
+        ...(a.evidence.policy ? { policy: a.evidence.policy } : {}),
+        stores: a.evidence.stores,
+      })),
+    },
+    now !== undefined ? { now } : {},
+  );
 }
 
 /** "RFC 8446 §4.4.2" → the rfc-editor URL of that section; undefined for anything else. */

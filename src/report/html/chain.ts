@@ -10,11 +10,13 @@ const VERDICT_TEXT: Record<ChainPanelView["verdict"], string> = {
   "no-match": "No certificate in the client chain is issued by a CA the server names: a client that picks its certificate by issuer (Java's key manager does) sends none.",
   any: "The server asked for a certificate without naming any CA: any issuer passes the client-side selection.",
   "not-requested": "The server did not send a CertificateRequest: no client certificate was asked for.",
+  "no-request-seen": "No CertificateRequest was seen, so there is no list of acceptable CAs to compare the client chain with.",
   "no-chain": "There is no client chain to compare.",
 };
 
 /** Renders the panel as an HTML section body. */
-export function renderChainPanel(p: ChainPanelView): string {
+export function renderChainPanel(p: ChainPanelView, idPrefix = ""): string {
+  const q = idPrefix;
   const out: string[] = [];
   out.push(`<p class="${p.verdict === "no-match" ? "miss" : p.verdict === "match" ? "match" : ""}">${esc(VERDICT_TEXT[p.verdict])}</p>`);
   for (const l of p.lookedFor) {
@@ -23,8 +25,8 @@ export function renderChainPanel(p: ChainPanelView): string {
         `<span class="dn">${esc(l.dn)}</span> ` +
         (l.foundAt === null
           ? `— <strong>not found</strong> in the server's acceptable CA list`
-          : `— found as <a href="#ca-${l.foundAt}">CA ${l.foundAt + 1}</a>`) +
-        ` <span class="muted">(${l.role === "leaf-issuer" ? "the leaf's issuer" : "looked for"}, finding <a href="#finding-${esc(l.finding)}">${esc(l.finding)}</a>)</span></div>`,
+          : `— found as <a href="#${q}ca-${l.foundAt}">CA ${l.foundAt + 1}</a>`) +
+        ` <span class="muted">(${l.role === "leaf-issuer" ? "the leaf's issuer" : "looked for"}, finding <a href="#finding-${q}${esc(l.finding)}">${esc(l.finding)}</a>)</span></div>`,
     );
   }
   const from =
@@ -38,10 +40,10 @@ export function renderChainPanel(p: ChainPanelView): string {
     const matched = c.issuerMatches.length > 0;
     const cls = ["cert", matched ? "matched" : p.acceptableCAs.length ? "nomatch" : ""].filter(Boolean).join(" ");
     const m = c.issuerMatches
-      .map((x) => `<a href="#ca-${x.caIndex}">CA ${x.caIndex + 1}</a>${x.how === "normalised-equal" ? " (equal only after normalisation: OpenSSL compares bytes)" : ""}`)
+      .map((x) => `<a href="#${q}ca-${x.caIndex}">CA ${x.caIndex + 1}</a>${x.how === "normalised-equal" ? " (equal only after normalisation: OpenSSL compares bytes)" : ""}`)
       .join(", ");
     chain.push(
-      `<li class="${cls}" id="chain-${c.index}" data-chain-index="${c.index}"><strong>#${c.index} ${c.role}</strong><br>` +
+      `<li class="${cls}" id="${q}chain-${c.index}" data-chain-index="${c.index}"><strong>#${c.index} ${c.role}</strong><br>` +
         `<span class="muted">subject</span> <span class="dn">${esc(c.subject)}</span><br>` +
         `<span class="muted">issuer</span> <span class="dn">${esc(c.issuer)}</span><br>` +
         (p.acceptableCAs.length
@@ -59,17 +61,17 @@ export function renderChainPanel(p: ChainPanelView): string {
   });
   const cas = p.acceptableCAs.map(
     (ca) =>
-      `<li class="ca${ca.matchedByIssuerOf.length ? " matched" : ""}" id="ca-${ca.index}" data-ca-index="${ca.index}"><strong>CA ${ca.index + 1}</strong><br>` +
+      `<li class="ca${ca.matchedByIssuerOf.length ? " matched" : ""}" id="${q}ca-${ca.index}" data-ca-index="${ca.index}"><strong>CA ${ca.index + 1}</strong><br>` +
       `<span class="dn">${esc(ca.dn)}</span><br><span class="muted">openssl: ${esc(ca.opensslDn)}</span>` +
       (ca.matchedByIssuerOf.length
-        ? `<br><span class="match">✓ issuer of ${ca.matchedByIssuerOf.map((i) => `<a href="#chain-${i}">#${i}</a>`).join(", ")}</span>`
+        ? `<br><span class="match">✓ issuer of ${ca.matchedByIssuerOf.map((i) => `<a href="#${q}chain-${i}">#${i}</a>`).join(", ")}</span>`
         : "") +
       `</li>`,
   );
   out.push(
     `<div class="panel">`,
-    `<section aria-labelledby="panel-chain"><h3 id="panel-chain">Client chain</h3><p class="muted">${from}</p><ol>${chain.join("") || "<li>(no certificate)</li>"}</ol></section>`,
-    `<section aria-labelledby="panel-cas"><h3 id="panel-cas">Server's acceptable CA names</h3><p class="muted">${
+    `<section aria-labelledby="${q}panel-chain"><h3 id="${q}panel-chain">Client chain</h3><p class="muted">${from}</p><ol>${chain.join("") || "<li>(no certificate)</li>"}</ol></section>`,
+    `<section aria-labelledby="${q}panel-cas"><h3 id="${q}panel-cas">Server's acceptable CA names</h3><p class="muted">${
       !p.requested ? "no CertificateRequest" : p.anyCA ? "none named (any CA)" : `${p.acceptableCAs.length} in the order sent`
     }</p><ol>${cas.join("")}</ol></section>`,
     `</div>`,

@@ -3,10 +3,10 @@ import { severityLabel } from "../format.js";
 import type { FindingView } from "../view.js";
 import { esc, idFrag } from "./escape.js";
 
-function evidenceItem(e: FindingView["evidence"][number]): string {
+function evidenceItem(e: FindingView["evidence"][number], conversation: number): string {
   switch (e.kind) {
     case "message":
-      return `<li><a href="#c1-msg-${e.index}">message #${e.index}</a>${e.frame !== undefined ? ` (frame ${e.frame})` : ""} ${esc(e.type)}${e.detail ? `: ${esc(e.detail)}` : ""}</li>`;
+      return `<li><a href="#c${conversation}-msg-${e.index}">message #${e.index}</a>${e.frame !== undefined ? ` (frame ${e.frame})` : ""} ${esc(e.type)}${e.detail ? `: ${esc(e.detail)}` : ""}</li>`;
     case "dn":
       return `<li>${esc(e.label.slice(0, e.label.indexOf(":") + 1))} <span class="dn">${esc(e.dn)}</span></li>`;
     case "field":
@@ -16,8 +16,11 @@ function evidenceItem(e: FindingView["evidence"][number]): string {
   }
 }
 
-/** One card per finding, in view order. */
-export function renderFindingCards(findings: FindingView[]): string {
+/**
+ * One card per finding, in view order. Message evidence links to the transcript row of the finding's conversation
+ * (`conversation` when the finding names none).
+ */
+export function renderFindingCards(findings: FindingView[], conversation = 1): string {
   if (findings.length === 0) return `<p>No findings.</p>`;
   return findings
     .map((f) => {
@@ -30,7 +33,7 @@ export function renderFindingCards(findings: FindingView[]): string {
         `<article class="finding sev-${f.severity}" id="finding-${idFrag(f.key)}" data-finding-id="${esc(f.id)}" aria-labelledby="finding-${idFrag(f.key)}-title">` +
         `<h3 id="finding-${idFrag(f.key)}-title"><span class="badge sev">${severityLabel(f.severity)}</span> ${esc(f.title)}</h3>` +
         `<p class="muted"><code>${esc(f.id)}</code></p>` +
-        `<dl><dt>Evidence</dt><dd><ul>${f.evidence.map(evidenceItem).join("")}</ul></dd>` +
+        `<dl><dt>Evidence</dt><dd><ul>${f.evidence.map((e) => evidenceItem(e, f.conversation ?? conversation)).join("")}</ul></dd>` +
         `<dt>Fix</dt><dd>${esc(f.remediation.summary)} <span class="muted">(${f.remediation.side === "either" ? "client or server" : f.remediation.side}${f.remediation.stack ? `, ${esc(f.remediation.stack)}` : ""})</span>${steps}</dd>` +
         `<dt>Reference</dt><dd>${ref}</dd></dl>` +
         `<details><summary>Raw details</summary><pre><code>${esc(raw)}</code></pre></details>` +

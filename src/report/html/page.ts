@@ -26,7 +26,10 @@ export function renderHtml(v: ReportView): string {
     `</header>`,
     `<main>`,
   );
-  if (v.kind !== "inspect") {
+  const perConversation = v.conversations.some((c) => c.findings !== undefined);
+  if (perConversation) {
+    body.push(`<section aria-labelledby="h-findings"><h2 id="h-findings">Findings by handshake</h2>`, overview(v.conversations), `</section>`);
+  } else if (v.kind !== "inspect") {
     body.push(`<section aria-labelledby="h-findings"><h2 id="h-findings">Findings</h2>`, renderFindingCards(v.findings), `</section>`);
   }
   for (const c of v.conversations) body.push(conversationSection(c, v.conversations.length));
@@ -61,6 +64,26 @@ function facts(v: ReportView): string[] {
   return f;
 }
 
+function counted(k: { error: number; warning: number; info: number }): string {
+  return `${k.error} error${k.error === 1 ? "" : "s"}, ${k.warning} warning${k.warning === 1 ? "" : "s"}, ${k.info} info`;
+}
+
+/** Per-conversation reports: one line per handshake (its verdict and counts), linking to its section. */
+function overview(convs: ConversationView[]): string {
+  if (convs.length === 0) return `<p>No TLS conversation found.</p>`;
+  return (
+    `<ol class="overview">` +
+    convs
+      .map(
+        (c) =>
+          `<li><a href="#h-conv-${c.number}">Handshake ${c.number}: ${esc(hostPort(c.client))} → ${esc(hostPort(c.server))}</a> — ` +
+          `<strong>${esc(c.summary ?? endingText(c))}</strong>${c.counts ? ` <span class="muted">(${counted(c.counts)})</span>` : ""}</li>`,
+      )
+      .join("") +
+    `</ol>`
+  );
+}
+
 function conversationSection(c: ConversationView, total: number): string {
   const id = `h-conv-${c.number}`;
   const meta = [
@@ -77,6 +100,7 @@ function conversationSection(c: ConversationView, total: number): string {
   return [
     `<section aria-labelledby="${id}"><h2 id="${id}">Handshake${total > 1 ? ` ${c.number}` : ""}: ${esc(hostPort(c.client))} → ${esc(hostPort(c.server))}</h2>`,
     `<p class="muted">${esc(meta.join(" · "))}</p>`,
+    c.summary ? `<p class="headline ${c.verdict ?? ""}">${esc(c.summary)}${c.counts ? ` <span class="muted">(${counted(c.counts)})</span>` : ""}</p>` : "",
     `<figure>`,
     renderLadder(c),
     `<figcaption>${esc(endingText(c))}</figcaption>`,
@@ -84,11 +108,33 @@ function conversationSection(c: ConversationView, total: number): string {
     renderLadderLegend(c),
     gaps,
     `<details open><summary>Transcript as a table</summary>${renderTranscriptTable(c)}</details>`,
+    ...perConversationParts(c),
     `</section>`,
   ].join("\n");
 }
 
-function policySection(p: PolicyView): string {
+/** Per-conversation reports: the verdict line comes first; the chain panel, the request and the cards after the ladder. */
+function perConversationParts(c: ConversationView): string[] {
+  if (c.findings === undefined) return [];
+  const p = c.anchorPrefix ?? "";
+  const out: string[] = [];
+  if (c.chainPanel) {
+    out.push(
+      `<section aria-labelledby="${p}h-panel-${c.number}"><h3 id="${p}h-panel-${c.number}">Client chain vs. the server's acceptable CAs</h3>`,
+      renderChainPanel(c.chainPanel, p),
+      `</section>`,
+    );
+  }
+  if (c.policy) out.push(policySection(c.policy, `${p}h-policy-${c.number}`, "h3"));
+  out.push(
+    `<section aria-labelledby="${p}h-findings-${c.number}"><h3 id="${p}h-findings-${c.number}">Findings of handshake ${c.number}</h3>`,
+    renderFindingCards(c.findings, c.number),
+    `</section>`,
+  );
+  return out;
+}
+
+function policySection(p: PolicyView, id = "h-policy", h = "h2"): string {
   const rows: [string, string][] = [
     ["CertificateRequest", p.requested ? "sent" : "not sent"],
     ["Certificate required", p.required === "unknown" ? "unknown (not tested)" : p.required ? "yes" : "no"],
@@ -98,7 +144,7 @@ function policySection(p: PolicyView): string {
   if (p.signatureAlgorithmsCert) rows.push(["signature_algorithms_cert", p.signatureAlgorithmsCert.map((s) => s.name).join(", ")]);
   if (p.certificateTypes) rows.push(["certificate_types", p.certificateTypes.join(", ")]);
   return (
-    `<section aria-labelledby="h-policy"><h2 id="h-policy">What the server asks for</h2><table><tbody>` +
+    `<section aria-labelledby="${id}"><${h} id="${id}">What the server asks for</${h}><table><tbody>` +
     rows.map(([k, val]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(val)}</td></tr>`).join("") +
     `</tbody></table></section>`
   );
