@@ -120,3 +120,21 @@ export function splitJavaDnList(list: string): string[] {
   }
   return names.map((n) => n.join(", "));
 }
+
+/** caseIgnoreMatch-style folding of an attribute value (RFC 5280 §7.1 / RFC 4518: trim, collapse spaces, case). */
+function foldValue(v: string): string {
+  return v.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/**
+ * Whether two Java-printed DNs name the same entity: same RDNs in the same order, each RDN the same set of
+ * attributes, values compared case-insensitively with whitespace collapsed (RFC 5280 §7.1). For names from a log,
+ * which has no DER; where DER is at hand, compare the DER instead.
+ */
+export function javaDnEquals(a: string, b: string): boolean {
+  const ra = parseJavaDn(a);
+  const rb = parseJavaDn(b);
+  if (ra.length !== rb.length) return false;
+  const key = (rdn: LoggedAva[]) => rdn.map((x) => `${x.type.toUpperCase()}=${foldValue(x.value)}`).sort().join("+");
+  return ra.every((rdn, i) => key(rdn) === key(rb[i]!));
+}

@@ -15,7 +15,9 @@ import { JsseLogParser } from "./jsse.js";
 
 export { JsseLogParser, type JsseResult } from "./jsse.js";
 export { GatewayLogParser } from "./gateway.js";
-export { javaDnToOpenssl, javaDnToRfc2253, parseJavaDn, splitJavaDnList } from "./dn.js";
+export { javaDnEquals, javaDnToOpenssl, javaDnToRfc2253, parseJavaDn, splitJavaDnList } from "./dn.js";
+export { parseCertificates, serialToOpensslHex } from "./certs.js";
+export { parseJsseTime } from "./phrases.js";
 
 /** Longest line kept; longer lines are cut (a log line is text for people, not megabytes of base64). */
 const MAX_LINE = 64 * 1024;

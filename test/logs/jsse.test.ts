@@ -7,7 +7,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLog } from "../../src/logs/index.js";
-import { javaDnToOpenssl, javaDnToRfc2253 } from "../../src/logs/dn.js";
+import { javaDnEquals, javaDnToOpenssl, javaDnToRfc2253 } from "../../src/logs/dn.js";
 import type { LogEvidence, LoggedCertificate } from "../../src/evidence/model.js";
 import { javaClientVsOpenssl, javaServerVsOpenssl, makeLab, stopAll, type JavaRun, type Lab } from "./lab.js";
 
@@ -173,6 +173,9 @@ describe("Java client against openssl s_server -Verify 1 -verify_return_error -C
       ]);
       // The leaf's AKI names the intermediate's SKI: the log alone shows the chain is linked.
       expect(h.clientCertificates![0]!.authorityKeyIdentifier).toBe(h.clientCertificates![1]!.subjectKeyIdentifier);
+      // What a ca-mismatch rule reads: a sent certificate's issuer among the logged CA names (here the intermediate's).
+      const cas = h.policy!.acceptableCAs.map((a) => a.dn);
+      expect(h.clientCertificates!.map((x) => cas.some((ca) => javaDnEquals(x.issuer, ca)))).toEqual([false, true]);
       expect(h.serverCertificates).toHaveLength(1);
       expectSameAsOpenssl(h.serverCertificates![0]!, "server");
     });
@@ -237,6 +240,9 @@ describe("Java server (needClientAuth, trusts rootA) against openssl s_client", 
     expect(c.alert).toMatchObject({ sender: "server", alert: { descriptionName: "certificate_unknown", description: 46 } });
     const h = ev.handshakes[0]!;
     expect(h.clientCertificates!.map((x) => x.subject)).toEqual(["CN=client-rootB, O=mtls-doctor Lab, C=AU"]);
+    expect(h.clientCertificates!.some((x) => h.policy!.acceptableCAs.some((a) => javaDnEquals(x.issuer, a.dn)))).toBe(false);
+    expect(javaDnEquals("CN=Lab  root a, O=mtls-doctor Lab, C=AU", h.policy!.acceptableCAs[0]!.dn)).toBe(true);
+    expect(javaDnEquals("O=mtls-doctor Lab, CN=Lab Root A, C=AU", h.policy!.acceptableCAs[0]!.dn)).toBe(false);
     expect(h.policy!.acceptableCAs.map((a) => javaDnToRfc2253(a.dn))).toEqual([lab.subject("rootA")]);
     const e = ev.events.find((x) => x.kind === "path-building-failed")!;
     expect(e).toMatchObject({ alert: "certificate_unknown", alertDirection: "sent", conversation: 0 });
