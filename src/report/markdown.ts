@@ -147,21 +147,12 @@ function storeLines(s: StoreView): string[] {
   for (const e of s.entries) e.chain.forEach((c, i) => out.push(certRow(e.alias, i, c)));
   // The entry checks of private-key entries, as `inspect` prints them (✓ passed, ✗ failed, with the reason).
   for (const e of s.entries) {
-    const k = e.checks;
-    if (!k) continue;
-    const dates = (idx: number[], what: string) =>
-      idx.length === 0 ? { ok: true, reason: `no certificate ${what}` } : { ok: false, reason: `${idx.map((i) => `#${i}`).join(", ")} ${what}` };
-    const rows: [string, { ok: boolean; reason: string }][] = [
-      ["chain order", k.chainOrdered],
-      ["signatures", k.signaturesValid],
-      ["key matches leaf", k.keyMatchesLeaf],
-      ["expiry", dates(k.expired, "expired")],
-      ["not before", dates(k.notYetValid, "not yet valid")],
-      ["clientAuth", k.clientAuthAllowed],
-      ["digitalSignature", k.digitalSignatureAllowed],
-    ];
-    out.push("", `Checks of ${mdCode(e.alias)}:`, "");
-    for (const [name, r] of rows) out.push(`- ${r.ok ? "✓" : "✗"} ${name}: ${mdText(r.reason)}`);
+    if (!e.checkRows) continue;
+    out.push("", `Checks of ${mdCode(e.alias)}:`, "", "| Result | Check | Why |", "|---|---|---|");
+    for (const r of e.checkRows) {
+      const mark = r.status === "pass" ? "✓ passed" : r.status === "warn" ? "⚠ warning" : "✗ failed";
+      out.push(`| ${mark} | ${mdText(r.label)} | ${mdText(r.reason)} |`);
+    }
   }
   return out;
 }

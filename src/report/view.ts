@@ -197,6 +197,17 @@ export interface PolicyView {
   certificateTypes?: number[];
 }
 
+/** One entry check as people read it: a label, passed or not, and why. */
+export interface CheckRowView {
+  /** The EntryChecks field ("chainOrdered", "expired", ...): for machines, never shown as the label. */
+  id: keyof EntryChecks;
+  /** "Chain order (leaf first)", "Private key matches the leaf" ... */
+  label: string;
+  /** "pass", "fail", or "warn" (a failed check of severity warning). */
+  status: "pass" | "fail" | "warn";
+  reason: string;
+}
+
 export interface StoreEntryView {
   alias: string;
   kind: "private-key" | "trusted-cert";
@@ -204,6 +215,8 @@ export interface StoreEntryView {
   hasPrivateKey: boolean;
   chain: CertInfo[];
   checks?: EntryChecks;
+  /** `checks` as rows in the order `inspect` prints them, each with a human label and its reason. */
+  checkRows?: CheckRowView[];
 }
 
 export interface StoreView {
@@ -627,10 +640,45 @@ function storeView(
         kind: e.kind,
         hasPrivateKey: e.privateKey !== undefined,
         chain: e.chain.map((cert) => copyCertInfo(cert.info(now))),
-        ...(c ? { checks: structuredClone(c) } : {}),
+        ...(c ? { checks: structuredClone(c), checkRows: checkRows(c, e.chain.map((cert) => cert.info(now)), now) } : {}),
       };
     }),
   };
+}
+
+const isoUtc = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/**
+ * The entry checks of a private-key entry as labelled rows, in the order `inspect` prints them; the validity rows
+ * name each certificate and its date, judged at `now` (ms since epoch).
+ */
+export function checkRows(k: EntryChecks, chain: CertInfo[], now: number): CheckRowView[] {
+  const row = (id: keyof EntryChecks, label: string, r: { ok: boolean; reason: string; severity?: "warning" }): CheckRowView => ({
+    id,
+    label,
+    status: r.ok ? "pass" : r.severity === "warning" ? "warn" : "fail",
+    reason: r.reason,
+  });
+  const who = (i: number) => `#${i}${chain[i] ? ` "${chain[i]!.subject}"` : ""}`;
+  const dated = (idx: number[], pick: (c: CertInfo) => number, bad: string, good: string, earliest: boolean) => {
+    if (idx.length > 0) return { ok: false, reason: idx.map((i) => `${who(i)} ${bad} ${chain[i] ? isoUtc(pick(chain[i]!)) : ""}`.trim()).join("; ") };
+    const dates = chain.map((c, i) => ({ i, t: pick(c) })).sort((a, b) => (earliest ? a.t - b.t : b.t - a.t));
+    const d = dates[0];
+    return { ok: true, reason: `no certificate ${good} at ${isoUtc(now)}${d ? ` (${earliest ? "first expiry" : "latest start"}: ${who(d.i)} ${isoUtc(d.t)})` : ""}` };
+  };
+  const rows: CheckRowView[] = [
+    row("chainOrdered", "Chain order (leaf first, each issued by the next)", k.chainOrdered),
+    row("signaturesValid", "Signatures verify", k.signaturesValid),
+  ];
+  if (k.chainComplete) rows.push(row("chainComplete", "Chain complete (ends at a root or a CA)", k.chainComplete));
+  rows.push(
+    row("keyMatchesLeaf", "Private key matches the leaf certificate", k.keyMatchesLeaf),
+    row("expired", "Not expired (notAfter)", dated(k.expired, (c) => c.expiryDate, "expired", "expired", true)),
+    row("notYetValid", "Already valid (notBefore)", dated(k.notYetValid, (c) => c.validFrom, "not valid before", "not yet valid", false)),
+    row("clientAuthAllowed", "Extended key usage allows clientAuth", k.clientAuthAllowed),
+    row("digitalSignatureAllowed", "Key usage allows digitalSignature", k.digitalSignatureAllowed),
+  );
+  return rows;
 }
 
 function conversationView(c: Conversation, number: number, findings: FindingView[]): ConversationView {

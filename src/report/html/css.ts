@@ -55,7 +55,7 @@ tr.failing td, tr.alert td { color: var(--err); font-weight: 600; }
 .cert.nomatch { border-color: var(--err); } .ca.matched, .cert.matched { border-color: var(--ok); box-shadow: inset 4px 0 0 var(--ok); }
 .cert.nomatch { box-shadow: inset 4px 0 0 var(--err); }
 .link { color: var(--muted); padding-left: 12px; font-size: 0.9rem; }
-.match { color: var(--ok); font-weight: 600; } .miss { color: var(--err); font-weight: 600; }
+.match { color: var(--ok); font-weight: 600; } .miss { color: var(--err); font-weight: 600; } .warn { color: var(--warn); font-weight: 600; }
 .lookedfor { border: 2px solid var(--err); background: var(--err-bg); border-radius: 4px; padding: 8px 12px; margin: 10px 0; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85rem; }

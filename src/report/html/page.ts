@@ -171,16 +171,15 @@ function storeSection(s: StoreView): string {
   const role = s.role ? ` (${s.role.replace("-", " ")})` : "";
   const entries = s.entries
     .map((e) => {
-      const checks = e.checks
-        ? `<ul>${Object.entries(e.checks)
-            .map(([k, r]) =>
-              Array.isArray(r)
-                ? r.length
-                  ? `<li class="miss">${esc(k)}: certificate #${r.join(", #")}</li>`
-                  : ""
-                : `<li class="${r.ok ? "match" : "miss"}">${r.ok ? "✓" : "✕"} ${esc(k)}: ${esc(r.reason)}</li>`,
-            )
-            .join("")}</ul>`
+      const checks = e.checkRows
+        ? `<table class="checks"><caption>Checks of <code>${esc(e.alias)}</code></caption><thead><tr><th scope="col">Result</th><th scope="col">Check</th><th scope="col">Why</th></tr></thead><tbody>` +
+          e.checkRows
+            .map((r) => {
+              const [mark, word, cls] = r.status === "pass" ? ["✓", "passed", "match"] : r.status === "warn" ? ["⚠", "warning", "warn"] : ["✗", "failed", "miss"];
+              return `<tr data-check="${esc(r.id)}" data-status="${r.status}"><td class="${cls}">${mark} ${word}</td><th scope="row">${esc(r.label)}</th><td>${esc(r.reason)}</td></tr>`;
+            })
+            .join("") +
+          `</tbody></table>`
         : "";
       return `<h3>Alias <code>${esc(e.alias)}</code> <span class="muted">${esc(e.kind)}${e.hasPrivateKey ? ", with private key (not shown)" : ""}</span></h3>${certTable(e.chain, `Chain of ${e.alias}`)}${checks}`;
     })
