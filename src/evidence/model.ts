@@ -28,6 +28,12 @@ export interface TranscriptMessage extends WireMessage {
    * log gives the whole content (alerts, an empty Certificate message); see {@link LoggedHandshake} for the rest.
    */
   line?: number;
+  /**
+   * From a log, on a Certificate message: its certificates as the log printed them (leaf first; [] = empty
+   * Certificate). The same array as {@link LoggedHandshake.clientCertificates} / `serverCertificates`. `body` stays
+   * null for a non-empty one (a log has no DER), so count from here.
+   */
+  loggedCertificates?: LoggedCertificate[];
 }
 
 /** A stretch of a direction's byte stream that could not be seen (capture loss, snaplen). */
@@ -160,6 +166,11 @@ export interface ProbeEvidence {
 export interface Evidence {
   /** ms since epoch used for every validity judgement. */
   now: number;
+  /**
+   * ms since epoch of the report itself, when `now` is a past moment (a capture's time): rules then also say whether
+   * a certificate that was invalid at `now` is still invalid today. Absent: `now` is today.
+   */
+  today?: number;
   stores: StoreEvidence[];
   probe?: ProbeEvidence;
   conversations: Conversation[];

@@ -676,7 +676,19 @@ export class JsseLogParser {
 
   private build(s: HandshakeState): [Conversation, LoggedHandshake] {
     const side = s.side ?? "client";
+    // The last Certificate message of each direction is the one the handshake's certificates were read from.
+    const lastCert = (d: Direction): number => {
+      for (let i = s.messages.length - 1; i >= 0; i--) {
+        const m = s.messages[i]!;
+        if (m.type === "Certificate" && (m.direction ?? ((m.own ?? true) === (side === "client") ? C2S : S2C)) === d) return i;
+      }
+      return -1;
+    };
+    const certAt = new Map<number, LoggedCertificate[]>();
+    if (s.clientCertificates) certAt.set(lastCert(C2S), s.clientCertificates);
+    if (s.serverCertificates) certAt.set(lastCert(S2C), s.serverCertificates);
     const messages: TranscriptMessage[] = s.messages.map((m, i) => ({
+      ...(certAt.has(i) ? { loggedCertificates: certAt.get(i)! } : {}),
       index: i + 1,
       line: m.line,
       ...(m.time !== undefined ? { time: m.time } : {}),

@@ -141,6 +141,7 @@ describe("Java client against openssl s_server -Verify 1 -verify_return_error -C
         expect(h.clientCertificates).toEqual([]);
         const cert = c.messages.find((m) => m.type === "Certificate" && m.direction === "client→server")!;
         expect(cert.body).toMatchObject({ type: "Certificate", certificatesLength: 0, entries: [] });
+        expect(cert.loggedCertificates).toEqual([]);
         expect(h.policy!.acceptableCAs.map((a) => javaDnToRfc2253(a.dn))).toEqual([lab.subject("rootA")]);
         const sel = ev.events.find((e) => e.kind === "certificate-not-selected")!;
         expect(sel.keyTypes).toContain("EC");
@@ -164,6 +165,9 @@ describe("Java client against openssl s_server -Verify 1 -verify_return_error -C
         "CN=client-chain, O=mtls-doctor Lab, C=AU",
         "CN=Lab Intermediate A, O=mtls-doctor Lab, C=AU",
       ]);
+      const sent = c.messages.find((m) => m.type === "Certificate" && m.direction === "client→server")!;
+      expect(sent.loggedCertificates).toBe(h.clientCertificates);
+      expect(c.messages.find((m) => m.type === "Certificate" && m.direction === "server→client")!.loggedCertificates).toBe(h.serverCertificates);
       expectSameAsOpenssl(h.clientCertificates![0]!, "chain");
       expectSameAsOpenssl(h.clientCertificates![1]!, "intA");
       expect(h.clientCertificates![1]!.pathLen).toBe(0);
