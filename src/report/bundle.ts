@@ -36,7 +36,13 @@ export interface GatherInput {
   capture?: { file: string; keylog?: string; analysis: AnalyzeResult; conversations: Conversation[]; policy?: ServerPolicy };
   evidence?: Evidence;
   diagnosis?: DiagnosisDetail;
-  missing: { piece: string; reason: string }[];
+  /** The server asked for (`--connect`), also when it could not be probed. */
+  target?: { host: string; port: number };
+  /**
+   * What is not in the bundle and why. `failed`: it was asked for and could not be gathered (the README says so, and
+   * `gather` prints it on stderr and exits non-zero); otherwise it was not asked for or only partly read.
+   */
+  missing: { piece: string; reason: string; failed?: boolean }[];
 }
 
 export interface BundleFile {
@@ -184,6 +190,7 @@ function registerPolicy(r: Redactor, p: ServerPolicy | undefined): void {
 function register(r: Redactor, input: GatherInput): void {
   const convs: Conversation[] = [];
   const probes = [input.probe, input.evidence?.probe].filter((p): p is ProbeEvidence => p !== undefined);
+  r.addHost(input.target?.host);
   for (const p of probes) {
     r.addHost(p.target.host);
     r.addHost(p.servername);
@@ -226,8 +233,11 @@ function readme(input: GatherInput, files: BundleFile[], opts: BundleOptions, pa
     `Gathered ${isoTime(input.now)} by mtls-doctor ${input.versions["mtls-doctor"] ?? ""}.`.replace(/ \.$/, "."),
     "",
   ];
-  const target = input.probe?.target ?? input.evidence?.probe?.target;
-  if (target) lines.push(`Target: \`${t(target.host)}:${target.port}\``);
+  const target = input.target ?? input.probe?.target ?? input.evidence?.probe?.target;
+  if (target) {
+    const host = target.host.includes(":") ? `[${t(target.host)}]` : t(target.host);
+    lines.push(`Target: \`${host}:${target.port}\`${input.probe || input.evidence?.probe ? "" : " (not reached: see Not gathered)"}`);
+  }
   for (const s of input.stores) lines.push(`Store: \`${path(s.store.file)}\` (${s.role}${s.alias ? `, alias ${t(s.alias)}` : ""})`);
   if (input.capture) lines.push(`Capture: \`${path(input.capture.file)}\``);
   if (input.diagnosis) lines.push(`Verdict: **${input.diagnosis.verdict}**${input.diagnosis.findings[0] ? ` — ${mdText(t(input.diagnosis.findings[0].title))}` : ""}`);
@@ -235,7 +245,7 @@ function readme(input: GatherInput, files: BundleFile[], opts: BundleOptions, pa
   for (const f of [{ path: "README.md", description: "this file" }, ...files]) lines.push(`| \`${f.path}\` | ${f.description.replace(/\|/g, "\\|")} |`);
   if (input.missing.length) {
     lines.push("", "## Not gathered", "");
-    for (const m of input.missing) lines.push(`- ${m.piece}: ${mdText(t(m.reason))}`);
+    for (const m of input.missing) lines.push(`- ${m.piece}${m.failed ? " (asked for, **failed**)" : ""}: ${mdText(t(m.reason))}`);
   }
   lines.push(
     "",

@@ -145,6 +145,31 @@ describe("mtls-doctor gather", () => {
     expect(files.get("README.md")!.toString()).toMatch(/probe: no --connect given/);
   });
 
+  it("a probe that fails (nothing listening) is printed on stderr, named in the README with its target, and exits 5; the bundle is still written", async () => {
+    // a port nothing listens on: bind an ephemeral port, then close it
+    const { createServer } = await import("node:net");
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer();
+      srv.listen(0, "127.0.0.1", () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const out = join(dir, "refused.tar.gz");
+    const r = gather(["--connect", `127.0.0.1:${port}`, "--keystore", p12, "--password", PASSWORD, "--out", out]);
+    expect(r.status).toBe(5);
+    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^gather: probe of 127\\.0\\.0\\.1:${port} not gathered: connection refused`))]);
+    expect(r.stderr).not.toContain(PASSWORD);
+    expect(r.stdout).toMatch(/^wrote /);
+    const readme = execFileSync("tar", ["-xzOf", out, "refused/README.md"], { encoding: "utf8" });
+    expect(readme).toContain(`Target: \`127.0.0.1:${port}\``);
+    expect(readme).toMatch(/- probe \(asked for, \*\*failed\*\*\): 127\.0\.0\.1:\d+: connection refused/);
+    // what could be gathered is there
+    const listing = execFileSync("tar", ["-tzf", out], { encoding: "utf8" });
+    expect(listing).toContain("refused/keystore-certinfo.json");
+    expect(listing).not.toContain("probe.json");
+  });
+
   it("refuses bad input before writing anything, with one line and exit 2", () => {
     const out = join(dir, "never.tar.gz");
     const r = gather(["--keystore", p12, "--password", "wrong-password", "--out", out]);

@@ -8,8 +8,11 @@
  * placeholders, the same in every file.
  *
  * A bad store, password or capture file is bad input (exit 2) and nothing is written. A server that cannot be reached
- * is evidence, not a failure: the bundle is written and its README says why the probe is missing.
- * Exit: 0 the bundle was written; 2 bad input or the output cannot be written.
+ * is evidence too: the bundle is still written (its README names the target and says why the probe is missing), each
+ * part that was asked for and not gathered is printed on stderr ("gather: probe of 127.0.0.1:24449 not gathered:
+ * connection refused ..."), and the exit code is that failure's own (3 unreachable, 5 refused, 6 timeout, 7 not TLS).
+ * Exit: 0 everything asked for was gathered; 2 bad input or the output cannot be written (nothing written);
+ * 3/5/6/7 the bundle was written but the probe failed with that error.
  */
 import { execFile } from "node:child_process";
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
@@ -94,6 +97,12 @@ export function register(program: Command): void {
   program
     .command("gather")
     .description("Collect a support bundle (folder or .tar.gz): store listing, probe, capture summary, diagnosis, versions")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 everything asked for was gathered; 2 bad input, nothing written; 3 unreachable, 5 connection refused,\n" +
+        "6 timeout, 7 not TLS: the bundle was written, but the probe of --connect failed (one \"gather: ... not gathered: ...\"\n" +
+        "line on stderr per part that failed; the bundle's README says the same under \"Not gathered\").",
+    )
     .option("--connect <host:port>", "probe this live server (as diagnose does)")
     .option("--servername <name>", "SNI server name for --connect")
     .option("--tls-version <version>", "pin the protocol version for --connect: 1.2 or 1.3")
@@ -127,6 +136,8 @@ export function register(program: Command): void {
         const target = o.connect ? parseTarget(o.connect) : undefined;
         const out = o.out ?? `mtls-doctor-gather-${stamp(now)}.tar.gz`;
         const missing: GatherInput["missing"] = [];
+        /** Parts asked for that could not be gathered: a stderr line each, and the exit code of the first. */
+        const failures: { what: string; reason: string; exitCode: number }[] = [];
 
         // Stores (bad input stops here: nothing is written).
         const stores: (StoreEvidence & { checks?: Record<string, EntryChecks> })[] = [];
@@ -172,7 +183,10 @@ export function register(program: Command): void {
             probed = live.evidence.probe;
           } catch (e) {
             if (!isMtlsDoctorError(e) || e.exitCode === ExitCode.BAD_INPUT) throw e;
-            missing.push({ piece: "probe", reason: e.message });
+            missing.push({ piece: "probe", reason: e.message, failed: true });
+            const hp = target.host.includes(":") ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+            const reason = e.message.startsWith(`${hp}: `) ? e.message.slice(hp.length + 2) : e.message;
+            failures.push({ what: `probe of ${hp}`, reason, exitCode: e.exitCode });
           }
         }
 
@@ -216,12 +230,14 @@ export function register(program: Command): void {
         if (!o.keystore) missing.push({ piece: "keystore listing", reason: "no --keystore given" });
 
         const files = buildBundle(
-          { now, versions, request, stores, ...(probed ? { probe: probed } : {}), ...(capture ? { capture } : {}), ...(evidence ? { evidence } : {}), ...(diagnosis ? { diagnosis } : {}), missing },
+          { now, versions, request, stores, ...(target ? { target: { host: target.host, port: target.port } } : {}), ...(probed ? { probe: probed } : {}), ...(capture ? { capture } : {}), ...(evidence ? { evidence } : {}), ...(diagnosis ? { diagnosis } : {}), missing },
           { redact: o.redact === true },
         );
         const where = await writeBundle(files, out, now);
         process.stdout.write(`wrote ${where}${o.redact ? " (redacted)" : ""}:\n${files.map((f) => `  ${f.path}`).join("\n")}\n`);
-        return ExitCode.OK;
+        for (const f of failures) process.stderr.write(`gather: ${f.what} not gathered: ${f.reason}\n`);
+        for (const m of missing) if (m.piece === "capture (partly)") process.stderr.write(`gather: capture only partly gathered: ${m.reason}\n`);
+        return failures[0]?.exitCode ?? ExitCode.OK;
       }),
     );
 }
