@@ -10,6 +10,12 @@ import type { Finding } from "../diagnose/types.js";
 import type { Conversation, ServerPolicy, StoreEvidence } from "../evidence/model.js";
 import { compareNames, dnToString } from "../pki/dn.js";
 
+/**
+ * What certificate_authorities asks for (RFC 5246 §7.4.4, RFC 8446 §4.2.4): a chain that leads to a listed CA, not a
+ * leaf issued by it directly (the leaf may be issued by an intermediate under a listed root).
+ */
+export const CHAIN_WORDING = "whose chain includes a certificate issued by one of these CAs";
+
 /** How two DNs compared: identical DER, or equal only after normalisation (Java accepts, OpenSSL may not). */
 export type DnMatch = "byte-equal" | "normalised-equal";
 

@@ -3,6 +3,7 @@
  * Reads only the {@link ReportView}; no clock, no environment.
  */
 import type { CertInfo } from "../pki/types.js";
+import { CHAIN_WORDING } from "./chainPanel.js";
 import { endingText, generatedLine, hostPort, isoTime, severityLabel, tlsLabel } from "./format.js";
 import type { ChainPanelView, ConversationView, FindingView, ReportView, StoreView } from "./view.js";
 
@@ -113,7 +114,7 @@ function panelLines(p: ChainPanelView): string[] {
               : "There is no client chain to compare.";
   out.push(`**Client chain vs. acceptable CAs:** ${mdText(lead)}`, "");
   if (p.acceptableCAs.length) {
-    out.push(`Acceptable CA names (${p.acceptableCAs.length}):`);
+    out.push(`Acceptable CA names (${p.acceptableCAs.length}; the server asks for a client certificate ${CHAIN_WORDING}):`);
     for (const ca of p.acceptableCAs) {
       out.push(`${ca.index + 1}. ${mdCode(ca.dn)}${ca.matchedByIssuerOf.length ? ` ← issuer of chain #${ca.matchedByIssuerOf.join(", #")}` : ""}`);
     }

@@ -128,6 +128,11 @@ describe("analyze reports with more than one conversation", () => {
     for (const f of bad!.findings!) expect(md).toContain(mdCode(f.id));
     expect(md).not.toContain("There is no client chain to compare.");
     expect(md).toMatch(/\*\*Problem in 1 of 2 TLS conversations: /);
+    // a listed CA need not issue the leaf itself: the chain must include a certificate it issued
+    for (const out of [html, md]) {
+      expect(out).toContain("client certificate whose chain includes a certificate issued by one of these CAs");
+      expect(out).not.toMatch(/(must be|requires a client certificate) issued by/);
+    }
   });
 
   it("a conversation without a CertificateRequest in view does not claim there is no client chain above one", async () => {

@@ -3,6 +3,7 @@
  * names, with which issuer matches which name, and the DN that was looked for and not found.
  */
 import type { ChainPanelView } from "../view.js";
+import { CHAIN_WORDING } from "../chainPanel.js";
 import { esc } from "./escape.js";
 
 const VERDICT_TEXT: Record<ChainPanelView["verdict"], string> = {
@@ -72,7 +73,11 @@ export function renderChainPanel(p: ChainPanelView, idPrefix = ""): string {
     `<div class="panel">`,
     `<section aria-labelledby="${q}panel-chain"><h3 id="${q}panel-chain">Client chain</h3><p class="muted">${from}</p><ol>${chain.join("") || "<li>(no certificate)</li>"}</ol></section>`,
     `<section aria-labelledby="${q}panel-cas"><h3 id="${q}panel-cas">Server's acceptable CA names</h3><p class="muted">${
-      !p.requested ? "no CertificateRequest" : p.anyCA ? "none named (any CA)" : `${p.acceptableCAs.length} in the order sent`
+      !p.requested
+        ? "no CertificateRequest"
+        : p.anyCA
+          ? "none named (any CA)"
+          : `${p.acceptableCAs.length} in the order sent: the server asks for a client certificate ${CHAIN_WORDING}`
     }</p><ol>${cas.join("")}</ol></section>`,
     `</div>`,
   );
