@@ -78,8 +78,10 @@ export { readLog, JsseLogParser, GatewayLogParser, javaDnEquals, javaDnToOpenssl
 export type { JsseResult } from "./logs/index.js";
 export { renderLogText } from "./report/text/logs.js";
 // reports (src/report): one view model, rendered as Markdown, HTML, JSON (schemas/*.schema.json); support bundles
-export { buildReportView, referenceUrl, REPORT_KINDS, REPORT_SCHEMA_VERSION } from "./report/view.js";
+export { alertJudgedMessage, analyzeReportView, buildReportView, checkRows, referenceUrl, REPORT_KINDS, REPORT_SCHEMA_VERSION } from "./report/view.js";
 export type {
+  ConversationAnalysis,
+  CheckRowView,
   ReportInput,
   ReportKind,
   ReportView,
