@@ -179,7 +179,7 @@ describe("inspect CLI", () => {
     expect(md.status).toBe(0);
     expect(md.stdout).toMatch(/^### Contents of .*client-keytool\.p12\n/);
     expect(md.stdout).toContain("| `client` | 0 |");
-    expect(md.stdout).toContain("- ✓ key matches leaf:");
+    expect(md.stdout).toContain("| ✓ passed | Private key matches the leaf certificate |");
     expect(md.stdout).not.toContain(PASSWORD);
     const file = s.p("inspect.html");
     const html = spawnSync("node", ["dist/cli/main.js", "inspect", s.p("client-keytool.p12"), "--format", "html", "--output", file], { encoding: "utf8", env });
@@ -195,6 +195,6 @@ describe("inspect CLI", () => {
     expect(JSON.parse(json.stdout).entries[0].checks.expired).toEqual([0]);
     const badMd = spawnSync("node", ["dist/cli/main.js", "inspect", s.p("expired-bundle.pem"), "--now", "2024-01-01T00:00:00Z", "--format", "markdown"], { encoding: "utf8" });
     expect(badMd.status).toBe(1);
-    expect(badMd.stdout).toContain("- ✗ expiry: #0 expired");
+    expect(badMd.stdout).toContain('| ✗ failed | Not expired (notAfter) | #0 "O=MyCompany, CN=expired-client" expired 2021-01-01T00:00:00Z |');
   });
 });
