@@ -130,7 +130,8 @@ function panelLines(p: ChainPanelView): string[] {
     }
     out.push("");
   }
-  for (const l of p.lookedFor) {
+  // one line per DN: a DN both looked for and named as the leaf's issuer is the same name
+  for (const l of p.lookedFor.filter((x, i, all) => all.findIndex((y) => y.dn === x.dn) === i)) {
     out.push(`- Looked for ${mdCode(l.dn)}: ${l.foundAt === null ? "**not found** in the server's list" : `found as CA ${l.foundAt + 1}`}`);
   }
   while (out.length && out[out.length - 1] === "") out.pop();
