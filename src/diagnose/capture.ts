@@ -6,6 +6,7 @@
  * and the handshake messages kept, not by the file size.
  */
 import { readFile } from "node:fs/promises";
+import { isIP } from "node:net";
 import { MtlsDoctorError } from "../errors.js";
 import { fileError } from "../files.js";
 import { KeyLog } from "../wire/tls13/keylog.js";
@@ -40,6 +41,11 @@ export interface AnalyzeOptions {
    * message in the capture (the certificates are judged as of the handshake), so results do not depend on the clock.
    */
   now?: number;
+  /**
+   * ms since epoch of the report (the real clock). With the default `now` (the handshake's time), findings about a
+   * certificate invalid then also say whether it is still invalid today (`Evidence.today`).
+   */
+  today?: number;
   /** Progress callback: bytes of the file read so far, and its size. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Warnings as they happen (truncated file, skipped packets...). They are also in the result. */
@@ -109,6 +115,8 @@ export interface AnalyzeResult {
   warnings: string[];
   /** Whether any key log was available (file, text, or DSB). */
   keyLogEntries: number;
+  /** With --filter: the filter as given, and the TCP connections it left out (to say what the capture holds). */
+  filter?: { text: string; skipped: Array<{ client: Endpoint; server: Endpoint; firstFrame: number }> };
 }
 
 /** Parsed --filter. */
@@ -123,10 +131,20 @@ export function parseEndpointFilter(s: string): EndpointFilter {
   let m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(t);
   if (m) return { host: m[1]!.toLowerCase(), ...(m[2] ? { port: Number(m[2]) } : {}) };
   m = /^([^:\s]*):(\d+)$/.exec(t);
-  if (m) return { ...(m[1] ? { host: m[1] } : {}), port: Number(m[2]) };
-  if (/^\d+$/.test(t)) return { port: Number(t) };
-  if (t && !/\s/.test(t)) return { host: t.toLowerCase() };
-  throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--filter ${JSON.stringify(s)}: expected host:port, [ipv6]:port, :port or host`);
+  let f: EndpointFilter | undefined;
+  if (m) f = { ...(m[1] ? { host: m[1].toLowerCase() } : {}), port: Number(m[2]) };
+  else if (/^\d+$/.test(t)) f = { port: Number(t) };
+  else if (t && !/\s/.test(t)) f = { host: t.toLowerCase() };
+  // A capture holds addresses, not names: a host must be an IP address (or localhost); a port 1..65535.
+  const badHost = f?.host !== undefined && f.host !== "localhost" && isIP(f.host) === 0;
+  const badPort = f?.port !== undefined && (f.port < 1 || f.port > 65535);
+  if (!f || badHost || badPort) {
+    throw new MtlsDoctorError(
+      "MTLSD_ERR_USAGE",
+      `--filter ${JSON.stringify(s)}: ${badHost ? `"${f!.host}" is not an IP address (a capture holds addresses, not names); ` : badPort ? `port ${f!.port} is out of range 1-65535; ` : ""}expected host:port, [ipv6]:port, :port, port or host, with host an IP address or localhost`,
+    );
+  }
+  return f;
 }
 
 function matches(f: EndpointFilter, e: Endpoint): boolean {
@@ -174,8 +192,12 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   if (opts.keyLogText) keyLog.add(opts.keyLogText);
 
   const captured: CapturedConversation[] = [];
+  const skipped: Array<{ client: Endpoint; server: Endpoint; firstFrame: number }> = [];
   const reassembler = new TcpReassembler((info: ConnectionInfo) => {
-    if (filter && !matches(filter, info.client) && !matches(filter, info.server)) return null;
+    if (filter && !matches(filter, info.client) && !matches(filter, info.server)) {
+      if (skipped.length < 1000) skipped.push({ client: info.client, server: info.server, firstFrame: info.firstFrame });
+      return null;
+    }
     return new TlsStreamHandler(info, keyLog, (c) => captured.push(c));
   });
   let summary;
@@ -221,7 +243,20 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     conversations,
     warnings,
     keyLogEntries: keyLog.size,
+    ...(opts.filter !== undefined ? { filter: { text: opts.filter, skipped } } : {}),
   };
+}
+
+/**
+ * "no TLS conversation matches --filter X; the capture holds N TCP connection(s): a → b, ..." when a filter left
+ * nothing to analyse, else undefined.
+ */
+export function filterMatchedNothing(r: AnalyzeResult): string | undefined {
+  if (!r.filter || r.conversations.length > 0) return undefined;
+  const hp = (e: Endpoint) => (e.host.includes(":") ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`);
+  const n = r.filter.skipped.length;
+  const list = r.filter.skipped.slice(0, 5).map((c) => `${hp(c.client)} → ${hp(c.server)} (frame ${c.firstFrame})`).join(", ");
+  return `no TLS conversation matches --filter ${r.filter.text}; the capture holds ${n === 0 ? "no TCP connection" : `${n} TCP connection(s): ${list}${n > 5 ? ", ..." : ""}`}`;
 }
 
 function analyzeOne(c: CapturedConversation, haveKeys: boolean, opts: AnalyzeOptions): AnalyzedConversation {
@@ -230,6 +265,7 @@ function analyzeOne(c: CapturedConversation, haveKeys: boolean, opts: AnalyzeOpt
   const now = opts.now ?? conv.messages.find((m) => m.time !== undefined && m.time > 0)?.time ?? 0;
   const evidence: Evidence = {
     now,
+    ...(opts.today !== undefined && opts.now === undefined ? { today: opts.today } : {}),
     stores: opts.stores ?? [],
     conversations: [conv],
     ...(policy.requested ? { policy } : {}),

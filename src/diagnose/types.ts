@@ -24,6 +24,7 @@ export const FINDING_IDS = [
   "server-closed-without-alert",
   "server-alert",
   "client-alert",
+  "client-model-mismatch",
   "healthy",
 ] as const;
 export type FindingId = (typeof FINDING_IDS)[number];

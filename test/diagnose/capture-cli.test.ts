@@ -63,7 +63,9 @@ describe("mtls-doctor diagnose --capture", () => {
   it("with the Root B keystore: ca-mismatch explains the empty Certificate (the playbook's case)", () => {
     const r = cli("--capture", CA_MISMATCH, "--keystore", rootBKeystore, "--password", "changeit");
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^PROBLEM: The server accepts certificates from 1 CA \("CN=Lab Root A, O=mtls-doctor lab, C=AU"\), but the client certificate is issued by "CN=Lab Root B, O=mtls-doctor lab, C=AU"/m);
+    // The headline names CAs by CN; the finding keeps the full DNs.
+    expect(r.stdout).toMatch(/^PROBLEM: The server accepts certificates from 1 CA \("CN=Lab Root A"\), but the client certificate is issued by "CN=Lab Root B"/m);
+    expect(r.stdout).toMatch(/ca-mismatch: The server accepts certificates from 1 CA \("CN=Lab Root A, O=mtls-doctor lab, C=AU"\), but the client certificate is issued by "CN=Lab Root B, O=mtls-doctor lab, C=AU"/);
     expect(r.stdout).toContain("Client model: Java SunX509 key manager");
     expect(r.stdout).not.toContain("changeit");
     const j = cli("--capture", CA_MISMATCH, "--keystore", rootBKeystore, "--password", "changeit", "--json");

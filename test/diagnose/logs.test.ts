@@ -58,7 +58,7 @@ describe("diagnose --log (real JSSE debug logs)", () => {
     expect(ids(d)).toEqual(["ca-mismatch", "client-sent-empty-certificate", "server-alert"]);
     const ca = d.findings[0]!;
     expect(ca.title).toContain('"CN=Lab Root A, O=mtls-doctor Lab, C=AU"');
-    expect(ca.evidence).toContainEqual({ kind: "dn", role: "acceptable-ca", dn: "CN=Lab Root A, O=mtls-doctor Lab, C=AU (from a log)" });
+    expect(ca.evidence).toContainEqual({ kind: "dn", role: "acceptable-ca", dn: "CN=Lab Root A, O=mtls-doctor Lab, C=AU" });
     expect(all(d)).toContain("No X.509 cert selected for [EC");
     expect(all(d)).toContain("The keystore was not given");
     expect(d.findings[2]!.severity).toBe("info");

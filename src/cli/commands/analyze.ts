@@ -3,7 +3,8 @@
  *   [--format text|json|markdown|html | --json] [--output F]`:
  * reads a pcap/pcapng capture, reassembles every TCP connection, decodes the TLS handshakes (TLS 1.3 with a key
  * log or a pcapng Decryption Secrets Block) and diagnoses each conversation, failed handshakes first.
- * Exit: 0 nothing failed; 1 a failed handshake or an error finding; 2 bad input (not a capture, bad key log ...).
+ * Exit: 0 nothing failed; 1 a failed handshake, an error finding, or a --filter that matches no conversation; 2 bad
+ * input (not a capture, bad key log, a malformed --filter ...).
  * A progress bar goes to stderr for large files when stderr is a TTY. Warnings go to stderr.
  */
 import cliProgress from "cli-progress";
@@ -11,7 +12,7 @@ import type { Command } from "commander";
 import { ExitCode, MtlsDoctorError } from "../../errors.js";
 import { analyzeLog, logHandshakeFailed } from "../../diagnose/logfile.js";
 import { readLog } from "../../logs/index.js";
-import { analyzeCapture, type AnalyzeResult } from "../../diagnose/capture.js";
+import { analyzeCapture, filterMatchedNothing, type AnalyzeResult } from "../../diagnose/capture.js";
 import { policyFromConversation } from "../../evidence/conversation.js";
 import { loadKeystore } from "../../pki/store.js";
 import type { StoreEvidence } from "../../evidence/model.js";
@@ -65,6 +66,7 @@ export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<nu
       ...(o.keylog ? { keyLogFile: o.keylog } : {}),
       ...(o.filter ? { filter: o.filter } : {}),
       stores,
+      today: Date.now(),
       ...(progress ? { onProgress: progress.onProgress } : {}),
       onWarning: (w) => warnings.push(w),
     });
@@ -84,7 +86,8 @@ export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<nu
   const failed = result.conversations.some(
     (c) => c.diagnosis.verdict === "problem" || ["alert", "reset", "closed-during-handshake"].includes(c.summary.outcome),
   );
-  return failed ? ExitCode.PROBLEM : ExitCode.OK;
+  // A filter that matched nothing analysed nothing: not "all is well" (exit 1, like a problem to look at).
+  return failed || filterMatchedNothing(result) ? ExitCode.PROBLEM : ExitCode.OK;
 }
 
 /** `analyze <log>`: the file is no capture; read it as a JSSE debug / gateway log. */

@@ -19,7 +19,7 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
 import type { JavaKeyManager } from "../../diagnose/clients/types.js";
-import { analyzeCapture, captureOverview, conversationFailed, type AnalyzeResult } from "../../diagnose/capture.js";
+import { analyzeCapture, captureOverview, conversationFailed, filterMatchedNothing, type AnalyzeResult } from "../../diagnose/capture.js";
 import { diagnose, type DiagnosisDetail } from "../../diagnose/engine.js";
 import { diagnoseLive } from "../../diagnose/live.js";
 import { ExitCode, MtlsDoctorError } from "../../errors.js";
@@ -207,5 +207,5 @@ async function runCapture(
     json: () => diagnoseDocument(d, ev, captureOverview(r, chosen)),
     view: () => buildReportView({ kind: "diagnose", evidence: ev, diagnosis: d }, { now: ev.now }),
   });
-  return d.verdict === "problem" || r.conversations.some(conversationFailed) ? ExitCode.PROBLEM : ExitCode.OK;
+  return d.verdict === "problem" || r.conversations.some(conversationFailed) || filterMatchedNothing(r) ? ExitCode.PROBLEM : ExitCode.OK;
 }

@@ -142,7 +142,8 @@ export function selectJava(stores: StoreEvidence[], policy: ServerPolicy, ctx: S
     for (const entry of entries) {
       const leaf = entry.chain[0]!;
       if (javaKeyAlgorithm(leaf) !== keyType) {
-        if (!judged.has(entry.alias)) {
+        // Judged in the round of its own key type; one no round asks for is never a candidate.
+        if (!keyTypes.includes(javaKeyAlgorithm(leaf)) && !judged.has(entry.alias)) {
           judged.set(entry.alias, { alias: entry.alias, accepted: false, keyType: javaKeyAlgorithm(leaf), why: `its ${javaKeyAlgorithm(leaf)} key is not of a key type the server's signature_algorithms allow (${keyTypes.join(", ") || "none"})` });
         }
         continue;
@@ -188,7 +189,18 @@ export function selectJava(stores: StoreEvidence[], policy: ServerPolicy, ctx: S
       judged.set(c.entry.alias, r);
     }
     for (const e of entries) {
-      reasons.push(judged.get(e.alias) ?? { alias: e.alias, accepted: false, why: "not examined: the key manager stopped at the first perfect match" });
+      const kt = javaKeyAlgorithm(e.chain[0]!);
+      reasons.push(
+        judged.get(e.alias) ??
+          (kt !== keyType
+            ? {
+                alias: e.alias,
+                accepted: false,
+                keyType: kt,
+                why: `not reached: JSSE asks for key types in the order of the server's signature_algorithms (${keyTypes.join(", ")}) and takes the first alias that fits; ${q(pick.entry.alias)} (${keyType}) fitted before ${kt} keys were asked for`,
+              }
+            : { alias: e.alias, accepted: false, why: "not examined: the key manager stopped at the first perfect match" }),
+      );
     }
     const tie = km === "SunX509" && candidates.length > 1;
     return {

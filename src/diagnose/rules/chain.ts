@@ -14,8 +14,31 @@ import { compareNames } from "../../pki/dn.js";
 import type { Certificate, StoreEntry } from "../../pki/types.js";
 import { nameMatchesCa } from "../names.js";
 import type { EvidenceRef, Finding, Remediation } from "../types.js";
-import type { Rule, RuleContext } from "./context.js";
+import { entryRole, type Rule, type RuleContext } from "./context.js";
 import { certRef, clientConfigHint, remediation, text } from "./refs.js";
+import { alertName, causesForAlert } from "../alerts.js";
+import { closedWithoutAlertSeen } from "./transcript.js";
+
+/**
+ * The server's verdict on the chain the client sent, when it is a path rejection: a fatal alert its stack sends for
+ * "unknown issuer" (OpenSSL 48 unknown_ca, Java 46) or, from a Node (or unknown) server, a close without an alert
+ * (alert-matrix.md conclusion 2). Returns how to name it ("fatal alert 48 unknown_ca"), or undefined.
+ */
+export function sentChainRejectedForPath(ctx: RuleContext): string | undefined {
+  const conv = ctx.conversation;
+  if (!conv || !ctx.sent) return undefined;
+  const a = conv.alert;
+  if (a && a.sender === "server") {
+    const d = a.alert.description;
+    return causesForAlert(d, ctx.serverStack, ctx.tlsVersion).some((c) => c.cause === "unknown-issuer") ? `fatal alert ${d} ${alertName(d)}` : undefined;
+  }
+  return closedWithoutAlertSeen(conv) && (ctx.serverStack === "node" || ctx.serverStack === "unknown") ? "a TCP close without an alert (what a Node server does when verification fails)" : undefined;
+}
+
+/** True when `chain` is the chain the transcript shows the client sent. */
+export function isSentChain(ctx: RuleContext, chain: Certificate[]): boolean {
+  return ctx.sent !== undefined && (ctx.sent.entry.chain === chain || ctx.observed?.chain === chain);
+}
 
 const same = (a: Uint8Array, b: Uint8Array): boolean => compareNames(a, b) !== "different";
 
@@ -76,6 +99,8 @@ export interface IncompleteChain {
   missingIssuerListed: string[];
   /** When `missing` and a server truststore are known: a truststore certificate that issued it (or is it). */
   missingReachesTruststore?: Certificate;
+  /** The chain is the one the client sent and the server rejected it for its path: how (e.g. "fatal alert 48 unknown_ca"). */
+  rejected?: string;
 }
 
 /**
@@ -93,7 +118,10 @@ export function incompleteChain(ctx: RuleContext, alias: string, chain: Certific
   if (chain.some((c) => c !== top && couldIssue(c, top))) return undefined;
   const cas = ctx.policy?.requested ? ctx.policy.acceptableCAs : [];
   const anchors = ctx.truststore ? ctx.truststore.entries.flatMap((e) => e.chain) : undefined;
-  if (cas.length === 0 && !anchors) return undefined;
+  // The server's own verdict on a chain it was sent counts as much as its CA list or truststore: with an empty CA
+  // list (any client sends what it has) a path rejection of a chain stopping below its issuer is judged too.
+  const rejected = isSentChain(ctx, chain) ? sentChainRejectedForPath(ctx) : undefined;
+  if (cas.length === 0 && !anchors && !rejected) return undefined;
   // The server already holds what the chain leads to: some certificate of it is issued by (or is) a CA the server
   // names or trusts. The path is then complete from the server's side.
   if (chain.some((c) => cas.some((ca) => nameMatchesCa(c.issuerDer, ca) || nameMatchesCa(c.subjectDer, ca)))) return undefined;
@@ -101,7 +129,7 @@ export function incompleteChain(ctx: RuleContext, alias: string, chain: Certific
   const known = knownCerts(ctx);
   const found = known.find((k) => !chain.includes(k.cert) && couldIssue(k.cert, top));
   if (found && found.cert.selfIssued) return undefined; // the root is left out, as RFC 8446 §4.4.2 allows
-  const out: IncompleteChain = { alias, chain, top, missingIssuerListed: [] };
+  const out: IncompleteChain = { alias, chain, top, missingIssuerListed: [], ...(rejected ? { rejected } : {}) };
   if (found) {
     out.missing = found;
     out.missingIssuerListed = cas.filter((ca) => nameMatchesCa(found.cert.issuerDer, ca)).map((ca) => ca.dn);
@@ -153,11 +181,18 @@ export const incompleteChainRule: Rule = {
     for (const ic of incompleteChains(ctx)) {
       const { alias, chain, top, missing } = ic;
       const java = ctx.clientStack === "java";
+      const sent = isSentChain(ctx, chain);
+      const role = sent ? "client-chain" : entryRole(ctx, ctx.examined.find((e) => e.chain === chain) ?? ctx.examined[0]!);
       const only = chain.length === 1 ? "only the client certificate" : `${chain.length} certificates`;
+      const cas = ctx.policy?.requested ? ctx.policy.acceptableCAs : [];
+      // The server rejected the very chain for its path and named no CA the chain could be matched against
+      // (ca-mismatch cannot be the cause): the missing intermediate is the explanation, not a guess.
+      const provenByServer = ic.rejected !== undefined && cas.length === 0;
       const listed = ic.missingIssuerListed;
       const evidence: EvidenceRef[] = [
-        ...chain.map((c, i) => certRef(c, "keystore", i, alias, ctx.now)),
+        ...chain.map((c, i) => certRef(c, role, i, sent && alias === "(sent)" ? undefined : alias, ctx.now)),
         { kind: "dn", role: "looked-for", dn: top.issuer, derHex: Buffer.from(top.issuerDer).toString("hex") },
+        ...(ic.rejected ? [text(`The server rejected this chain with ${ic.rejected}${cas.length === 0 ? ", and its CertificateRequest named no CA (any chain is sent; the server's truststore decides)" : ""}.`)] : []),
       ];
       if (missing) {
         evidence.push(certRef(missing.cert, missing.role, 0, missing.alias, ctx.now));
@@ -181,29 +216,39 @@ export const incompleteChainRule: Rule = {
           );
         }
       } else {
-        evidence.push(text(`No store given holds "${top.issuer}", so its own issuer is unknown. If it is an intermediate CA, this entry lacks it; if it is itself a root CA, the chain is complete and the server simply does not trust that root (see ca-mismatch).`));
+        evidence.push(
+          text(
+            provenByServer
+              ? `No store given holds "${top.issuer}". The server could not complete the path from "${top.subject}": the chain must carry "${top.issuer}" (an intermediate CA), unless that CA is a root the server does not trust (then add it to the server's truststore).`
+              : `No store given holds "${top.issuer}", so its own issuer is unknown. If it is an intermediate CA, this ${sent ? "chain" : "entry"} lacks it; if it is itself a root CA, the chain is complete and the server simply does not trust that root (see ca-mismatch).`,
+          ),
+        );
         if (ctx.truststore) {
           const anchors = ctx.truststore.entries.flatMap((e) => e.chain);
           evidence.push(text(`Not checked: whether the server's truststore ${ctx.truststore.file} (${anchors.slice(0, 4).map((a) => `"${a.subject}"`).join(", ")}${anchors.length > 4 ? ", ..." : ""}) holds the issuer of "${top.issuer}" — that needs the certificate of "${top.issuer}" (give it with --truststore or in the keystore).`));
         }
       }
-      if (java && ctx.selection?.empty) evidence.push(text("JSSE matches the issuer of any certificate in the entry's chain with the server's CA names; with the chain stopping here, nothing matched and Java sent an empty Certificate."));
+      if (java && ctx.selection?.empty && !sent) evidence.push(text("JSSE matches the issuer of any certificate in the entry's chain with the server's CA names; with the chain stopping here, nothing matched and Java sent an empty Certificate."));
       const rem: Remediation = remediation(
-        `Import the full chain into the key entry "${alias}": the client certificate followed by the intermediate "${missing ? missing.cert.subject : top.issuer}"${missing && !listed.length && ctx.policy?.acceptableCAs.length ? " and the CA(s) above it" : ""}.`,
+        `${sent && alias === "(sent)" ? "Make the client send its full chain" : `Import the full chain into the key entry "${alias}"`}: the client certificate followed by the intermediate "${missing ? missing.cert.subject : top.issuer}"${missing && !listed.length && ctx.policy?.acceptableCAs.length ? " and the CA(s) above it" : ""}.`,
         "client",
         fullChainSteps(ctx.clientStack, alias, missing ? missing.cert.subject : top.issuer),
         ctx.clientStack,
       );
+      const holder = sent ? `The client sent ${chain.length === 1 ? "only its certificate" : `${chain.length} certificates`}` : `The key entry "${alias}" holds ${only}`;
       out.push({
         id: "missing-intermediate",
-        // Proven only when the missing issuer is known to be an intermediate; otherwise it may be an untrusted root.
-        severity: missing ? "error" : "warning",
+        // Proven when the missing issuer is known to be an intermediate, or when the server rejected exactly this chain
+        // for its path without naming CAs; otherwise the issuer may be a root the server does not trust (ca-mismatch).
+        severity: missing || provenByServer ? "error" : "warning",
         title: missing
-          ? `The key entry "${alias}" holds ${only}, ending at "${top.subject}"; it lacks the intermediate "${missing.cert.subject}"${listed.length ? `, which the server's CA list ("${listed[0]}") needs` : ""}`
-          : `The key entry "${alias}" holds ${only}, ending at "${top.subject}", whose issuer "${top.issuer}" is not in the entry: if that issuer is an intermediate CA, the chain is incomplete`,
+          ? `${holder}, ending at "${top.subject}"; it lacks the intermediate "${missing.cert.subject}"${listed.length ? `, which the server's CA list ("${listed[0]}") needs` : ""}`
+          : provenByServer
+            ? `${holder}, ending at "${top.subject}" without its issuer "${top.issuer}", and the server rejected it with ${ic.rejected}: the chain lacks the intermediate`
+            : `${holder}, ending at "${top.subject}", whose issuer "${top.issuer}" is not in the ${sent ? "chain" : "entry"}: if that issuer is an intermediate CA, the chain is incomplete`,
         evidence,
         remediation: rem,
-        reference: "RFC 8446 §4.4.2 / RFC 5246 §7.4.2 (the sender's chain: each certificate certifies the one before; only the root may be left out); alert-matrix.md (Java key manager vs advertised CA list)",
+        reference: "RFC 8446 §4.4.2 / RFC 5246 §7.4.2 (the sender's chain: each certificate certifies the one before; only the root may be left out); docs/alert-matrix.md (Java key manager vs advertised CA list)",
       });
     }
     return out;

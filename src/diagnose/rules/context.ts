@@ -55,8 +55,17 @@ export interface RuleContext {
   selection?: ClientSelection;
   /** What the transcript shows the client sent, when a conversation was seen. */
   observed?: ObservedCertificate;
-  /** The entries whose content rules judge: the chosen one, else the keystore's key entries. */
+  /**
+   * The entries whose content rules judge: the chain the transcript shows the client sent (observed behaviour wins
+   * over the model), else the chosen one, else the keystore's key entries.
+   */
   examined: StoreEntry[];
+  /**
+   * When the transcript shows the certificates the client sent (parsed DER: a TLS 1.2 capture, a decrypted TLS 1.3
+   * one, a probe): that chain as an entry (`examined` is then just it). `alias` is the keystore entry whose leaf it
+   * is, or "(sent)"; `fromKeystore` tells which.
+   */
+  sent?: { entry: StoreEntry; fromKeystore: boolean };
   /** Logs given (`Evidence.logs`), possibly empty. */
   logs: LogEvidence[];
   /** When the conversation (and maybe the policy) came from a log: which log and handshake. */
@@ -145,6 +154,8 @@ export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyMan
     });
   }
   const chosen = selection?.chosen ? entries.filter((e) => e.alias === selection!.chosen!.alias) : [];
+  const observed = findObserved(conversation, evidence, logged);
+  const sent = sentEntry(observed, entries);
   return {
     evidence,
     now: evidence.now,
@@ -160,11 +171,9 @@ export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyMan
     tlsVersion,
     serverStack: evidence.serverStack ?? (jsseSide === "server" ? "java" : "unknown"),
     ...(selection ? { selection } : {}),
-    ...(() => {
-      const o = findObserved(conversation, evidence, logged);
-      return o ? { observed: o } : {};
-    })(),
-    examined: chosen.length ? chosen : entries,
+    ...(observed ? { observed } : {}),
+    examined: sent ? [sent.entry] : chosen.length ? chosen : entries,
+    ...(sent ? { sent } : {}),
     logs,
     ...(logged ? { logged } : {}),
   };
@@ -172,4 +181,25 @@ export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyMan
 
 function keystoresGiven(evidence: Evidence): boolean {
   return evidence.stores.some((s) => s.role === "client-keystore");
+}
+
+/** The chain the client was seen sending, as an entry: the keystore entry with that leaf (and key), else "(sent)". */
+function sentEntry(o: ObservedCertificate | undefined, entries: StoreEntry[]): RuleContext["sent"] {
+  if (!o || o.empty || o.chain.length === 0) return undefined;
+  const leaf = Buffer.from(o.chain[0]!.der);
+  const own = entries.find((e) => e.chain[0] && Buffer.from(e.chain[0].der).equals(leaf));
+  return {
+    entry: { alias: own?.alias ?? "(sent)", kind: "private-key", chain: o.chain, ...(own?.privateKey ? { privateKey: own.privateKey } : {}) },
+    fromKeystore: own !== undefined,
+  };
+}
+
+/** How rules name an entry they judge: `the chain the client sent` or `the key entry "alias"`. */
+export function entryName(ctx: RuleContext, e: StoreEntry): string {
+  return ctx.sent?.entry === e ? `the chain the client sent${ctx.sent.fromKeystore ? ` (key entry "${e.alias}")` : ""}` : `the key entry "${e.alias}"`;
+}
+
+/** Evidence role of a certificate of `e`: what was sent ("client-chain") or a keystore entry. */
+export function entryRole(ctx: RuleContext, e: StoreEntry): "client-chain" | "keystore" {
+  return ctx.sent?.entry === e ? "client-chain" : "keystore";
 }

@@ -9,7 +9,7 @@ import { causesForAlert } from "../alerts.js";
 import type { Finding, FindingId } from "../types.js";
 import type { Rule, RuleContext } from "./context.js";
 import { knownMissingIntermediate } from "./policy.js";
-import { incompleteChain } from "./chain.js";
+import { incompleteChain, sentChainRejectedForPath } from "./chain.js";
 import { nameMatchesCa } from "../names.js";
 import { closedWithoutAlertSeen } from "./transcript.js";
 import { certRef, clientConfigHint, dnRef, msgRef, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
@@ -115,6 +115,29 @@ export const pathRule: Rule = {
         });
         continue;
       }
+      const rejectedHow = sent && !otherCause ? sentChainRejectedForPath(ctx) : undefined;
+      if (!anchors && rejectedHow && top.selfIssued && cas.length === 0) {
+        // An empty CA list: the client sent everything up to a self-signed root, and the server said it cannot build a
+        // path. The path is complete, so the server does not trust that root.
+        out.push({
+          id: "server-truststore-missing-issuer",
+          severity: "error",
+          title: `The server does not trust "${top.subject}": the client sent its chain up to that self-signed root, and the server rejected it with ${rejectedHow}`,
+          evidence: [
+            ...chain.map((c, i) => certRef(c, role, i, alias === "(sent)" ? undefined : alias, ctx.now)),
+            dnRef("looked-for", top),
+            text("The CertificateRequest named no CA, so the client sent what it has; the chain is complete (it ends at a self-signed root), so the server's truststore lacks that root. Pass the server's truststore with --truststore to see what it trusts instead."),
+          ],
+          remediation: remediation(
+            `Add "${top.subject}" to the server's truststore for client certificates, or give the client a certificate issued by a CA the server trusts.`,
+            "server",
+            serverTrustSteps(ctx.serverStack, "client-root-ca.pem"),
+            serverTag(ctx.serverStack),
+          ),
+          reference: "RFC 5280 §6.1 (trust anchor); docs/alert-matrix.md (OpenSSL 48 unknown_ca, Java 46 for an untrusted root)",
+        });
+        continue;
+      }
       if (anchors) {
         out.push({
           id: "server-truststore-missing-issuer",
@@ -131,7 +154,7 @@ export const pathRule: Rule = {
             serverTrustSteps(ctx.serverStack, "client-issuing-ca.pem"),
             serverTag(ctx.serverStack),
           ),
-          reference: "Playbook resolution of cause 2 (add the issuer to the backend server's truststore); RFC 5280 §6.1 (trust anchor)",
+          reference: "docs/playbook.md, resolution of cause 2 (add the issuer to the backend server's truststore); RFC 5280 §6.1 (trust anchor)",
         });
       }
     }

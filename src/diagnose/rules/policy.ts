@@ -7,7 +7,7 @@ import { compareNames } from "../../pki/dn.js";
 import type { AcceptableCA } from "../../evidence/model.js";
 import type { Certificate } from "../../pki/types.js";
 import { nameMatchesCa } from "../names.js";
-import { fullChainSteps, incompleteChain } from "./chain.js";
+import { fullChainSteps, incompleteChain, isSentChain, sentChainRejectedForPath } from "./chain.js";
 import { logEvents, logRef, logSelectionEvidence } from "./logfacts.js";
 import { matchIssuers, schemeName, usableScheme } from "../clients/common.js";
 import { signatureAllowed } from "../clients/java.js";
@@ -35,62 +35,65 @@ export const caMismatch: Rule = {
   run(ctx) {
     const p = ctx.policy;
     if (!p || !p.requested || p.acceptableCAs.length === 0) return [];
-    if (ctx.keyEntries.length === 0) return ctx.hasKeystore ? [] : logOnlyCaMismatch(ctx);
+    if (ctx.keyEntries.length === 0 && !ctx.sent) return ctx.hasKeystore ? [] : logOnlyCaMismatch(ctx);
     const cs = chains(ctx);
     const results = cs.map((c) => ({ ...c, m: matchIssuers(c.chain, p.acceptableCAs, "normalised") }));
     if (results.some((r) => r.m.matched)) return [];
-    const javaEmpty = ctx.clientStack === "java" && ctx.selection?.empty === true;
+    // What the client was seen sending wins over the model: Java "sends no certificate" only when nothing was sent.
+    const javaEmpty = ctx.clientStack === "java" && ctx.selection?.empty === true && !ctx.sent;
     // The chain would match once its known missing intermediate is added: that is missing-intermediate, not a CA
     // mismatch — unless Java sends an empty Certificate because of it, which is what the server sees.
     if (!javaEmpty && results.every((r) => knownMissingIntermediate(ctx, r.chain, p.acceptableCAs))) return [];
     const first = results[0]!;
     const leaf = first.chain[0]!;
     const top = first.chain[first.chain.length - 1]!;
+    const sent = isSentChain(ctx, first.chain);
+    const rejected = sent ? sentChainRejectedForPath(ctx) : undefined;
     const ic = incompleteChain(ctx, first.alias, first.chain);
     const byName = p.acceptableCAs.some((a) => a.source === "log" || a.der.length === 0);
-    const trustFix =
-      top === leaf
-        ? `Make the server trust (and advertise) the CA that issued the client certificate, "${leaf.issuer}" — or use a client certificate issued by one of the CAs the server lists.`
-        : `Make the server trust (and advertise) the CA the client chain leads to, "${top.selfIssued ? top.subject : top.issuer}" — or use a client certificate issued by one of the CAs the server lists.`;
+    const role = sent ? "client-chain" : "keystore";
+    const aliasOf = sent && first.alias === "(sent)" ? undefined : first.alias;
+    const names = `${p.acceptableCAs.slice(0, 2).map((a) => `"${a.dn}"`).join(", ")}${p.acceptableCAs.length > 2 ? ", ..." : ""}`;
+    const leadsTo = top.selfIssued ? top.subject : top.issuer;
     // The likely fix first when the chain is incomplete: include the intermediate. Assert the match only when the
     // intermediate is known and its issuer is listed.
     const knownMatch = ic?.missing && ic.missingIssuerListed.length ? ic : undefined;
+    const intermediateName = knownMatch ? knownMatch.missing!.cert.subject : top.issuer;
+    const where = aliasOf ? `the key entry "${aliasOf}"` : "the client's chain";
     const intermediateFix = ic
       ? knownMatch
-        ? `Include the intermediate "${knownMatch.missing!.cert.subject}" in the key entry "${first.alias}": ${ctx.clientStack === "java" ? "Java" : "the server"} would then match "${knownMatch.missingIssuerListed[0]}" as the intermediate's issuer.`
-        : `Include the intermediate CA certificate "${top.issuer}" in the key entry "${first.alias}" (the chain stops below it): ${ctx.clientStack === "java" ? "JSSE matches the issuer of any certificate in the chain, so if that intermediate is issued by a CA the server lists, Java then sends this entry" : "the server can then build the path, if that intermediate is issued by a CA it trusts"}.`
+        ? `Include the intermediate "${intermediateName}" in ${where}: ${ctx.clientStack === "java" ? "Java" : "the server"} would then match "${knownMatch.missingIssuerListed[0]}" as the intermediate's issuer.`
+        : `Include the intermediate CA certificate "${intermediateName}" in ${where} (if it is a root instead, make the server trust it).`
       : undefined;
+    const trustFix = `Make the server trust (and advertise) "${leadsTo}", the CA the client chain leads to, or give the client a certificate issued by a CA the server lists.`;
+    // Steps, grouped by side, the likely side first, at most 4 each.
+    const clientSteps = (ic ? fullChainSteps(ctx.clientStack, aliasOf ?? "client", intermediateName) : [`Get a client certificate issued by ${p.acceptableCAs.length === 1 ? `"${p.acceptableCAs[0]!.dn}"` : "one of the listed CAs"}, with its intermediates in the chain; then ${clientConfigHint(ctx.clientStack)}`]).slice(0, 4);
+    const serverSteps = serverTrustSteps(ctx.serverStack, "issuing-ca.pem").slice(0, 4);
+    const grouped = ic
+      ? [...clientSteps.map((x) => `On the client: ${x}`), ...serverSteps.map((x) => `On the server: ${x}`)]
+      : [...serverSteps.map((x) => `On the server: ${x}`), ...clientSteps.map((x) => `On the client: ${x}`)];
+    const title = sent
+      ? `The client sent a chain the server does not name: "${leaf.subject}", issued by "${leaf.issuer}"${top !== leaf ? `, up to "${top.subject}"` : ""}; the server accepts ${plural(p.acceptableCAs.length, "CA")} (${names})${rejected ? ` and rejected the chain with ${rejected}` : ""}`
+      : `The server accepts certificates from ${plural(p.acceptableCAs.length, "CA")} (${names}), but the client certificate is issued by "${leaf.issuer}"` + (javaEmpty ? ", so Java sends no certificate" : "");
     return [
       {
         id: "ca-mismatch",
         severity: "error",
-        title:
-          `The server accepts certificates from ${plural(p.acceptableCAs.length, "CA")} (${p.acceptableCAs.slice(0, 2).map((a) => `"${a.dn}"`).join(", ")}${p.acceptableCAs.length > 2 ? ", ..." : ""}), but the client certificate is issued by "${leaf.issuer}"` +
-          (javaEmpty ? ", so Java sends no certificate" : ""),
+        title,
         evidence: [
-          certRef(leaf, "keystore", 0, first.alias, ctx.now),
+          certRef(leaf, role, 0, aliasOf, ctx.now),
           dnRef("leaf-issuer", leaf),
-          ...first.chain.slice(1).map((c, i) => certRef(c, "keystore", i + 1, first.alias, ctx.now)),
+          ...first.chain.slice(1).map((c, i) => certRef(c, role, i + 1, aliasOf, ctx.now)),
           ...p.acceptableCAs.slice(0, 20).map(caRef),
           ...(p.acceptableCAs.length > 20 ? [text(`... and ${p.acceptableCAs.length - 20} more acceptable CA names`)] : []),
           ...(byName ? [text("Compared by name (from a log): the log prints the CA names as strings, without their DER; names are equal when they match after RFC 4518 preparation (case, spaces), attribute by attribute.")] : []),
-          ...(ic ? [text(`The key entry's chain is incomplete: it stops at "${top.subject}", whose issuer "${top.issuer}" is not in it (see missing-intermediate).`)] : []),
-          ...(ctx.selection ? [text(`${ctx.selection.model}: ${ctx.selection.summary}`)] : []),
+          ...(sent ? [text("No certificate of the sent chain is issued by a CA the server named; this client sent it anyway (a Java client would have sent an empty Certificate), and the server judged it against its truststore.")] : []),
+          ...(ic ? [text(`The chain is incomplete: it stops at "${top.subject}", whose issuer "${top.issuer}" is not in it (see missing-intermediate).`)] : []),
+          ...(ctx.selection && !sent ? [text(`${ctx.selection.model}: ${ctx.selection.summary}`)] : []),
           ...logSelectionEvidence(ctx),
         ],
-        remediation: remediation(
-          intermediateFix ? `${intermediateFix} Otherwise: ${trustFix.charAt(0).toLowerCase()}${trustFix.slice(1)}` : trustFix,
-          "either",
-          [
-            ...(intermediateFix ? fullChainSteps(ctx.clientStack, first.alias, knownMatch ? knownMatch.missing!.cert.subject : top.issuer) : []),
-            ...serverTrustSteps(ctx.serverStack, "issuing-ca.pem"),
-            ...(!ic && !top.selfIssued
-              ? [`If "${top.issuer}" is an intermediate under one of the listed CAs, add it to the client's chain instead: the chain must hold it for the match (${ctx.clientStack === "java" ? "JSSE matches the issuer of any certificate in the entry's chain" : "the server needs it to build the path"}): openssl pkcs12 -export -inkey client.key -in client.pem -certfile intermediate.pem -name client -out client.p12; then ${clientConfigHint(ctx.clientStack)}`]
-              : []),
-          ],
-          ic ? ctx.clientStack : serverTag(ctx.serverStack),
-        ),
-        reference: "Playbook cause 2: Certificate Authority Mismatch; RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
+        remediation: remediation(intermediateFix ?? trustFix, "either", grouped, ic ? ctx.clientStack : serverTag(ctx.serverStack)),
+        reference: "Playbook cause 2: Certificate Authority Mismatch (docs/playbook.md); RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
       },
     ];
   },
@@ -129,7 +132,7 @@ function logOnlyCaMismatch(ctx: RuleContext): Finding[] {
         ],
         ctx.clientStack,
       ),
-      reference: "Playbook cause 2: Certificate Authority Mismatch; RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
+      reference: "Playbook cause 2: Certificate Authority Mismatch (docs/playbook.md); RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
     },
   ];
 }

@@ -16,7 +16,8 @@ export function certRef(c: Certificate, role: "client-chain" | "truststore" | "k
 
 /** An acceptable CA name; one from a log has no DER (`derHex` absent) and is marked "(from a log)". */
 export function caRef(ca: AcceptableCA): EvidenceRef {
-  if (ca.source === "log" || ca.der.length === 0) return { kind: "dn", role: "acceptable-ca", dn: `${ca.dn} (from a log)` };
+  // No derHex: renderers mark such a name "(from a log)" (outside the quoted DN).
+  if (ca.source === "log" || ca.der.length === 0) return { kind: "dn", role: "acceptable-ca", dn: ca.dn };
   return { kind: "dn", role: "acceptable-ca", dn: ca.dn, derHex: Buffer.from(ca.der).toString("hex") };
 }
 

@@ -51,7 +51,7 @@ export const serverLogRule: Rule = {
           title: `The server could not build a path from the client chain ending at "${top.subject}": it names "${top.issuer}" as acceptable but cannot reach a CA it trusts, so the chain lacks an intermediate`,
           evidence: [...base, { kind: "dn", role: "looked-for", dn: top.issuer }, text(`"${top.issuer}" equals the server's acceptable CA "${listed.dn}" (compared by name, from a log)`)],
           remediation: remediation("Send the full chain: put the intermediate(s) after the client certificate in the client's key entry.", "client", fullChainSteps(ctx.clientStack, "<alias>", top.issuer), ctx.clientStack),
-          reference: "RFC 8446 §4.4.2 / RFC 5246 §7.4.2; RFC 5280 §6; Java server: PKIX path building failed (alert-matrix.md)",
+          reference: "RFC 8446 §4.4.2 / RFC 5246 §7.4.2; RFC 5280 §6; Java server: PKIX path building failed (docs/alert-matrix.md)",
         });
       } else if (top) {
         const anchor = sameJavaDn(top.subject, top.issuer) ? top.subject : top.issuer;
@@ -61,7 +61,7 @@ export const serverLogRule: Rule = {
           title: `The server's truststore has no trust anchor for the client chain: it leads to "${anchor}", and the Java server logged "PKIX path building failed"`,
           evidence: [...base, { kind: "dn", role: "looked-for", dn: anchor }],
           remediation: remediation(`Add the CA certificate "${anchor}" to the server's truststore (or send the missing intermediate, if "${anchor}" is one).`, "server", serverTrustSteps("java", "client-issuing-ca.pem"), serverTag("java")),
-          reference: "Playbook resolution of cause 2; RFC 5280 §6.1 (trust anchor); Java server: PKIX path building failed (alert-matrix.md)",
+          reference: "Playbook resolution of cause 2 (docs/playbook.md); RFC 5280 §6.1 (trust anchor); Java server: PKIX path building failed (docs/alert-matrix.md)",
         });
       }
     }

@@ -7,7 +7,7 @@ import { compareNames } from "../../pki/dn.js";
 import type { Certificate, StoreEntry } from "../../pki/types.js";
 import { keyMatchesLeaf } from "../clients/passthrough.js";
 import type { Finding } from "../types.js";
-import type { Rule, RuleContext } from "./context.js";
+import { entryName, entryRole, type Rule, type RuleContext } from "./context.js";
 import { certRef, clientConfigHint, remediation, text } from "./refs.js";
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
@@ -43,7 +43,7 @@ export const noClientCertificate: Rule = {
           ],
           ctx.clientStack,
         ),
-        reference: "Playbook cause 1: No Client Certificate; RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6",
+        reference: "Playbook cause 1: No Client Certificate (docs/playbook.md); RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6",
       },
     ];
   },
@@ -92,7 +92,7 @@ export const chainOutOfOrder: Rule = {
       out.push({
         id: "chain-out-of-order",
         severity: "error",
-        title: `The chain of "${e.alias}" is not in leaf → issuer order: certificate #${i} is not issued by certificate #${i + 1}`,
+        title: `${ctx.sent?.entry === e ? "The chain the client sent" : `The chain of "${e.alias}"`} is not in leaf → issuer order: certificate #${i} is not issued by certificate #${i + 1}`,
         evidence: [certRef(e.chain[i]!, "keystore", i, e.alias, ctx.now), certRef(e.chain[i + 1]!, "keystore", i + 1, e.alias, ctx.now)],
         remediation: remediation(
           "Rebuild the entry with the chain in order: the client certificate first, then each certificate's issuer.",
@@ -114,16 +114,30 @@ function validity(ctx: RuleContext, e: StoreEntry, i: number): "expired" | "not-
   return undefined;
 }
 
+/** "at the time of the capture (2026-…Z)" when the judgement is about a past handshake, else "". */
+function atWhen(ctx: RuleContext): string {
+  return ctx.evidence.today !== undefined && ctx.evidence.today !== ctx.now ? ` at the time of the handshake (${iso(ctx.now)})` : "";
+}
+
+/** Today's state of a certificate invalid at `ctx.now`, when the handshake is in the past (a capture). */
+function todayNote(ctx: RuleContext, c: Certificate): string | undefined {
+  const today = ctx.evidence.today;
+  if (today === undefined || today === ctx.now) return undefined;
+  const still = today > c.notAfter ? "still expired today" : today < c.notBefore ? "still not valid yet today" : "valid today (it was not at the time of the handshake)";
+  return `As of ${iso(today)} it is ${still}.`;
+}
+
 export const validityRule: Rule = {
   ids: ["client-cert-expired", "client-cert-not-yet-valid", "intermediate-expired"],
   run(ctx) {
     const out: Finding[] = [];
     for (const e of ctx.examined) {
+      const role = entryRole(ctx, e);
       e.chain.forEach((c, i) => {
         const v = validity(ctx, e, i);
         if (!v) return;
         const renew = remediation(
-          i === 0 ? "Get the client certificate re-issued (same CA), then replace it in the keystore entry." : "Replace the intermediate in the keystore entry's chain with the CA's current (re-issued) one.",
+          i === 0 ? "Get the client certificate re-issued (same CA), then replace it in the client's credential." : "Replace the intermediate in the client's chain with the CA's current (re-issued) one.",
           "client",
           [
             i === 0
@@ -134,15 +148,22 @@ export const validityRule: Rule = {
           ],
           ctx.clientStack,
         );
+        const note = todayNote(ctx, c);
+        const sentWord = role === "client-chain" ? " the client sent" : "";
         if (i === 0) {
           out.push({
             id: v === "expired" ? "client-cert-expired" : "client-cert-not-yet-valid",
             severity: "error",
             title:
               v === "expired"
-                ? `The client certificate "${c.subject}" expired on ${iso(c.notAfter)}`
-                : `The client certificate "${c.subject}" is not valid before ${iso(c.notBefore)}`,
-            evidence: [certRef(c, "keystore", 0, e.alias, ctx.now), { kind: "field", field: v === "expired" ? "notAfter" : "notBefore", value: iso(v === "expired" ? c.notAfter : c.notBefore) }, { kind: "field", field: "now", value: iso(ctx.now) }],
+                ? `The client certificate${sentWord} "${c.subject}" expired on ${iso(c.notAfter)}${atWhen(ctx) ? `, before the handshake (${iso(ctx.now)})` : ""}`
+                : `The client certificate${sentWord} "${c.subject}" is not valid before ${iso(c.notBefore)}${atWhen(ctx) ? `, after the handshake (${iso(ctx.now)})` : ""}`,
+            evidence: [
+              certRef(c, role, 0, role === "keystore" || ctx.sent?.fromKeystore ? e.alias : undefined, ctx.now),
+              { kind: "field", field: v === "expired" ? "notAfter" : "notBefore", value: iso(v === "expired" ? c.notAfter : c.notBefore) },
+              { kind: "field", field: atWhen(ctx) ? "handshake time" : "now", value: iso(ctx.now) },
+              ...(note ? [text(note)] : []),
+            ],
             remediation: v === "expired" ? renew : remediation("Check the clock of the client and server hosts; if they are right, use a certificate that is valid now.", "either", ["date -u on both hosts; fix NTP", ...renew.steps], ctx.clientStack),
             reference: "RFC 5280 §4.1.2.5 (validity); OpenSSL server alert 45 (expired) / 42 (not yet valid), Java server 46",
           });
@@ -150,8 +171,8 @@ export const validityRule: Rule = {
           out.push({
             id: "intermediate-expired",
             severity: "error",
-            title: `Intermediate certificate #${i} "${c.subject}" in the chain of "${e.alias}" expired on ${iso(c.notAfter)}`,
-            evidence: [certRef(c, "keystore", i, e.alias, ctx.now), { kind: "field", field: "notAfter", value: iso(c.notAfter) }],
+            title: `Intermediate certificate #${i} "${c.subject}" in ${entryName(ctx, e)} expired on ${iso(c.notAfter)}${atWhen(ctx) ? `, before the handshake (${iso(ctx.now)})` : ""}`,
+            evidence: [certRef(c, role, i, e.alias, ctx.now), { kind: "field", field: "notAfter", value: iso(c.notAfter) }, ...(note ? [text(note)] : [])],
             remediation: renew,
             reference: "RFC 5280 §6.1.3 (a)(2): every certificate of the path must be valid at the time of validation",
           });
@@ -182,7 +203,7 @@ export const keyUsageRule: Rule = {
           id: "eku-missing-client-auth",
           severity: "error",
           title: `The client certificate "${leaf.subject}" may not be used for TLS client authentication: its extendedKeyUsage is ${info.extendedKeyUsage.join(", ")}`,
-          evidence: [certRef(leaf, "keystore", 0, e.alias, ctx.now), { kind: "field", field: "extendedKeyUsage", value: info.extendedKeyUsage.join(", ") }],
+          evidence: [certRef(leaf, entryRole(ctx, e), 0, e.alias, ctx.now), { kind: "field", field: "extendedKeyUsage", value: info.extendedKeyUsage.join(", ") }],
           remediation: reissue("extendedKeyUsage clientAuth"),
           reference: "RFC 5280 §4.2.1.12 (id-kp-clientAuth); OpenSSL server alert 43 (verify error 26), Java server 46",
         });
@@ -192,7 +213,7 @@ export const keyUsageRule: Rule = {
           id: "key-usage-missing-digital-signature",
           severity: "error",
           title: `The client certificate "${leaf.subject}" has a keyUsage without digitalSignature (${info.keyUsage.join(", ")}), so it cannot sign the CertificateVerify`,
-          evidence: [certRef(leaf, "keystore", 0, e.alias, ctx.now), { kind: "field", field: "keyUsage", value: info.keyUsage.join(", ") }],
+          evidence: [certRef(leaf, entryRole(ctx, e), 0, e.alias, ctx.now), { kind: "field", field: "keyUsage", value: info.keyUsage.join(", ") }],
           remediation: reissue("keyUsage digitalSignature"),
           reference: "RFC 5280 §4.2.1.3; RFC 8446 §4.4.2.2 (the certificate MUST allow the key to be used for signing)",
         });

@@ -62,11 +62,23 @@ export const clientSentEmpty: Rule = {
           [`Then ${clientConfigHint(ctx.clientStack)}.`, ...(ctx.clientStack === "java" ? ["Confirm with -Djavax.net.debug=ssl:handshake: look for \"No X.509 cert selected\" and \"use empty Certificate message instead\""] : [])],
           ctx.clientStack,
         ),
-        reference: "RFC 5246 §7.4.6 / RFC 8446 §4.4.2.4 (empty Certificate when no suitable certificate is available); playbook: Certificate Length 0 in message #9",
+        reference: "RFC 5246 §7.4.6 / RFC 8446 §4.4.2.4 (empty Certificate when no suitable certificate is available); the Wireshark step of docs/playbook.md: the client's Certificate with Certificate Length 0",
       },
     ];
   },
 };
+
+/**
+ * Only the causes the transcript allows: an empty client Certificate can only be "no certificate" (a
+ * CertificateVerify problem needs a certificate); a sent chain rules "no certificate" out. When the transcript
+ * does not show the client's Certificate, every cause stays.
+ */
+function consistentCauses<T extends { cause: RejectCause }>(ctx: Parameters<Rule["run"]>[0], causes: T[]): T[] {
+  const o = ctx.observed;
+  if (!o) return causes;
+  const kept = causes.filter((c) => (o.empty ? c.cause === "no-certificate" : c.cause !== "no-certificate"));
+  return kept.length ? kept : causes;
+}
 
 export const serverAlert: Rule = {
   ids: ["server-alert"],
@@ -76,7 +88,7 @@ export const serverAlert: Rule = {
     if (conv && !a && conv.encryptedAlert?.sender === "server") return encryptedServerAlert(conv, conv.encryptedAlert, prior);
     if (!conv || !a || a.sender !== "server") return alertFromLogEvent(ctx, prior);
     const d = a.alert.description;
-    const causes = causesForAlert(d, ctx.serverStack, conv.tlsVersion ?? "");
+    const causes = consistentCauses(ctx, causesForAlert(d, ctx.serverStack, conv.tlsVersion ?? ""));
     const errorIds = new Set(prior.filter((f) => f.severity === "error").map((f) => f.id));
     const confirmed = causes.filter((c) => EXPLAINS[c.cause].some((id) => errorIds.has(id)));
     const stackWord = ctx.serverStack === "unknown" ? "a server of unknown stack" : `a ${ctx.serverStack === "openssl" ? "OpenSSL (nginx, s_server, ...)" : ctx.serverStack === "java" ? "Java" : "Node"} server`;
@@ -97,7 +109,7 @@ export const serverAlert: Rule = {
           "either",
           causes.length ? [...new Set(causes.map((c) => `${c.stack} server log: "${c.serverLog}" ⇒ ${CAUSE_LABEL[c.cause]}`))] : ["Check the server's TLS error log at the time of the handshake."],
         ),
-        reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); measured server behaviour: alert-matrix.md",
+        reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); measured server behaviour: docs/alert-matrix.md",
       },
     ];
   },
@@ -112,7 +124,7 @@ function alertFromLogEvent(ctx: Parameters<Rule["run"]>[0], prior: readonly Find
   const hit = logEvents(ctx, "alert-received").find(({ log, event }) => event.alertCode !== undefined && log.side !== "server" && event.alertDirection !== "sent");
   if (!hit) return [];
   const d = hit.event.alertCode!;
-  const causes = causesForAlert(d, ctx.serverStack, ctx.conversation?.tlsVersion ?? "");
+  const causes = consistentCauses(ctx, causesForAlert(d, ctx.serverStack, ctx.conversation?.tlsVersion ?? ""));
   const errorIds = new Set(prior.filter((f) => f.severity === "error").map((f) => f.id));
   const confirmed = causes.filter((c) => EXPLAINS[c.cause].some((id) => errorIds.has(id)));
   const explained = confirmed.length
@@ -132,7 +144,7 @@ function alertFromLogEvent(ctx: Parameters<Rule["run"]>[0], prior: readonly Find
         "either",
         causes.length ? [...new Set(causes.map((c) => `${c.stack} server log: "${c.serverLog}" ⇒ ${CAUSE_LABEL[c.cause]}`))] : ["Check the server's TLS error log at the time of the handshake."],
       ),
-      reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); measured server behaviour: alert-matrix.md",
+      reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); measured server behaviour: docs/alert-matrix.md",
     },
   ];
 }
@@ -220,7 +232,7 @@ export const clientAlert: Rule = {
             ? ["This is server authentication, not the client certificate: check the server's chain (openssl s_client -connect host:port -showcerts) against the client's truststore"]
             : [],
         ),
-        reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); alert-matrix.md §4 (Java decode_error on an empty certificate_authorities extension)",
+        reference: "RFC 8446 §6.2 / RFC 5246 §7.2.2 (error alerts); docs/alert-matrix.md §4 (Java decode_error on an empty certificate_authorities extension)",
       },
     ];
   },
@@ -247,7 +259,7 @@ export const closedWithoutAlert: Rule = {
           ["Node server: log tlsSocket.authorizationError in the secureConnection handler, or set rejectUnauthorized: false temporarily and read it"],
           "server-node",
         ),
-        reference: "alert-matrix.md conclusion 2 (Node sends no alert for verification failures) and 7 (lost alerts)",
+        reference: "docs/alert-matrix.md conclusion 2 (Node sends no alert for verification failures) and 7 (lost alerts)",
       },
     ];
   },
@@ -277,4 +289,42 @@ export const healthy: Rule = {
   },
 };
 
-export const TRANSCRIPT_RULES: Rule[] = [clientSentEmpty, serverAlert, clientAlert, closedWithoutAlert, healthy];
+/**
+ * The client model and the transcript disagree: the model (e.g. Java with this keystore) predicts an empty
+ * Certificate, or a different chain, while the transcript shows what the client really sent (or the reverse).
+ * Observed behaviour wins; the other findings judge what was sent, and this says the model did not fit.
+ */
+export const clientModelMismatch: Rule = {
+  ids: ["client-model-mismatch"],
+  run(ctx) {
+    const sel = ctx.selection;
+    const o = ctx.observed;
+    if (!sel || !o || ctx.evidence.probe) return []; // a probe sends exactly what the model chose
+    const sentN = o.logged ? o.logged.length : o.chain.length;
+    if (!o.empty && sentN === 0) return [];
+    const predicted = sel.empty ? "an empty Certificate" : `${plural(sel.sentChain.length, "certificate")} (alias "${sel.chosen?.alias ?? "?"}")`;
+    let differs = false;
+    if (sel.empty !== o.empty) differs = true;
+    else if (!o.empty && o.chain.length && sel.sentChain.length) differs = !Buffer.from(o.chain[0]!.der).equals(Buffer.from(sel.sentChain[0]!.der));
+    if (!differs) return [];
+    const seen = o.empty ? "an empty Certificate" : `${plural(sentN, "certificate")}${o.chain[0] ? ` (leaf "${o.chain[0].subject}")` : ""}`;
+    const java = sel.stack === "java";
+    return [
+      {
+        id: "client-model-mismatch",
+        severity: "info",
+        title: `The ${sel.model} predicts ${predicted} for this keystore; this client sent ${seen}: it is probably not ${java ? "a JSSE client" : `a ${sel.stack} client`} with this keystore, or not this keystore`,
+        evidence: [...msgRef(o.message, o.empty ? "certificates length 0" : plural(sentN, "certificate")), text(`${sel.model}: ${sel.summary}`), text("The other findings judge what the client actually sent, not the model's prediction.")],
+        remediation: remediation(
+          "Check which credential (keystore and alias) the client really uses, and which TLS stack it is; then run again with that keystore (and --client).",
+          "client",
+          java ? ["Java: the javax.net.ssl.keyStore system property, or the application's KeyStore/KeyAlias setting; -Djavax.net.debug=ssl:handshake shows the chosen alias"] : [],
+          sel.stack,
+        ),
+        reference: "RFC 8446 §4.4.2 / RFC 5246 §7.4.6 (the client's Certificate); docs/diagnose.md (client models)",
+      },
+    ];
+  },
+};
+
+export const TRANSCRIPT_RULES: Rule[] = [clientSentEmpty, serverAlert, clientAlert, closedWithoutAlert, clientModelMismatch, healthy];

@@ -4,7 +4,9 @@
  * ("#9 frame 9 Certificate → (length 0)"), the CertificateRequest CA names in full, what the capture could not
  * show, and the diagnosis (findings with evidence and fix). Pure: reads only the result; no clock, no colour.
  */
-import type { AnalyzeResult, AnalyzedConversation } from "../../diagnose/capture.js";
+import { filterMatchedNothing, type AnalyzeResult, type AnalyzedConversation } from "../../diagnose/capture.js";
+import { parseCertificate } from "../../pki/certificate.js";
+import type { CertificateMsg } from "../../wire/types.js";
 import { logHandshakeFailed, type AnalyzeLogResult } from "../../diagnose/logfile.js";
 import { renderLogText } from "./logs.js";
 import type { Finding } from "../../diagnose/types.js";
@@ -74,10 +76,12 @@ function conversationText(a: AnalyzedConversation, n: number): string[] {
     out.push(`  Alert: the ${al.sender} sent ${alertWords(al.alert)}${s.alert?.frame !== undefined ? ` in frame ${s.alert.frame}` : ""}`);
   }
   if (s.clientCertificateLength !== null) {
+    const chain = sentChainLines(a);
     out.push(
       s.clientCertificateLength === 0
         ? "  Client Certificate: EMPTY (Certificate Length 0): the client sent no certificate"
-        : `  Client Certificate: sent (${s.clientCertificateLength} bytes)`,
+        : `  Client Certificate: sent (${s.clientCertificateLength} bytes${chain.count ? `, ${chain.count} certificate${chain.count === 1 ? "" : "s"}` : ""})`,
+      ...chain.lines,
     );
   }
   if (s.acceptableCAs !== null) {
@@ -104,6 +108,31 @@ function conversationText(a: AnalyzedConversation, n: number): string[] {
   return out;
 }
 
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/**
+ * The chain the client sent, one certificate per 3 lines (subject, issuer, validity at the handshake and today),
+ * like the probe prints it. Undecodable certificates are said to be so.
+ */
+export function sentChainLines(a: AnalyzedConversation): { count: number; lines: string[] } {
+  const msg = a.conversation.messages.find((m) => m.direction === "client→server" && m.body?.type === "Certificate");
+  const entries = msg ? (msg.body as CertificateMsg).entries : [];
+  const at = a.evidence.now;
+  const today = a.evidence.today;
+  const when = (nb: number, na: number, t: number) => (t < nb ? "not yet valid" : t > na ? "EXPIRED" : "valid");
+  const lines = entries.flatMap((e, i) => {
+    try {
+      const c = parseCertificate(e.certData);
+      const self = c.selfIssued ? " (self-signed)" : "";
+      const v = [`${when(c.notBefore, c.notAfter, at)} at the handshake`, ...(today !== undefined && today !== at ? [`${when(c.notBefore, c.notAfter, today)} today`] : [])].join(", ");
+      return [`    ${i + 1}. ${c.subject}${self}`, `       issuer ${c.issuer}`, `       valid ${iso(c.notBefore)} to ${iso(c.notAfter)} (${v})`];
+    } catch {
+      return [`    ${i + 1}. (${e.certData.length} bytes: not a decodable X.509 certificate)`];
+    }
+  });
+  return { count: entries.length, lines };
+}
+
 /** Renders an analysis as text (ends with a newline). */
 export function renderAnalyzeText(r: AnalyzeResult): string {
   const out: string[] = [];
@@ -114,7 +143,9 @@ export function renderAnalyzeText(r: AnalyzeResult): string {
       (r.keyLogEntries ? `, key log: ${r.keyLogEntries} secrets` : ""),
   );
   for (const w of r.warnings) out.push(`warning: ${w}`);
-  if (r.conversations.length === 0) out.push("", "No TLS conversation found in this capture (TLS is recognised by content, on any port).");
+  const noMatch = filterMatchedNothing(r);
+  if (noMatch) out.push("", `No TLS conversation matches --filter ${r.filter!.text}.${noMatch.slice(noMatch.indexOf(";") + 1).replace(/^ the/, " The")}.`);
+  else if (r.conversations.length === 0) out.push("", "No TLS conversation found in this capture (TLS is recognised by content, on any port).");
   r.conversations.forEach((c, i) => out.push("", ...conversationText(c, i + 1)));
   return out.join("\n") + "\n";
 }

@@ -3,7 +3,7 @@
  * then each finding with its evidence and fix; then what the client model predicted; then the handshake as a
  * numbered message list in the playbook's style. Pure: reads only the diagnosis and evidence; no clock, no colour.
  */
-import { conversationFailed, type AnalyzeResult } from "../../diagnose/capture.js";
+import { conversationFailed, filterMatchedNothing, type AnalyzeResult } from "../../diagnose/capture.js";
 import type { DiagnosisDetail } from "../../diagnose/engine.js";
 import type { EvidenceRef, Finding } from "../../diagnose/types.js";
 import type { Evidence } from "../../evidence/model.js";
@@ -11,12 +11,40 @@ import { closedLineShown, transcriptLines } from "./probe.js";
 
 const MARK: Record<Finding["severity"], string> = { error: "ERROR  ", warning: "WARNING", info: "INFO   " };
 
-/** The one-sentence verdict. */
+/**
+ * A distinguished name shortened for a headline: its CN ("CN=Lab Root A") when it has one, else unchanged. Applied to
+ * every quoted DN of a sentence ("...issued by \"CN=Lab Root B, O=lab, C=AU\"" → "...issued by \"CN=Lab Root B\"").
+ * The findings keep the full names.
+ */
+export function shortDns(sentence: string): string {
+  return sentence.replace(/"([^"]*=[^"]*)"/g, (whole, dn: string) => {
+    if (!/,/.test(dn) || !/^\s*[A-Za-z][\w.-]*=/.test(dn)) return whole;
+    const cn = /(?:^|,)\s*CN=((?:\\.|[^,])*)/i.exec(dn);
+    return cn ? `"CN=${cn[1]!.trim()}"` : whole;
+  });
+}
+
+/** The first step of a remediation summary: its first sentence, without the "Otherwise: ..." alternatives. */
+function firstStep(summary: string): string {
+  const cut = summary.search(/\.\s+(Otherwise|Or)\b/);
+  const first = cut >= 0 ? summary.slice(0, cut + 1) : summary;
+  // A closing aside ("... (if it is a root instead, ...).") stays in the finding.
+  return first.replace(/\s+\([^()]*\)\.$/, ".");
+}
+
+/** The one-sentence verdict: the cause and the first fix step, short DNs (the findings carry the full ones). */
 export function verdictSentence(d: DiagnosisDetail): string {
   const first = d.findings.find((f) => f.severity === "error");
-  if (d.verdict === "problem" && first) return `PROBLEM: ${first.title}. Fix: ${first.remediation.summary}`;
+  if (d.verdict === "problem" && first) return `PROBLEM: ${shortDns(first.title)}. Fix: ${shortDns(firstStep(first.remediation.summary))}`;
   if (d.verdict === "healthy") return "HEALTHY: the mutual-TLS handshake works with this credential.";
-  return "INCONCLUSIVE: nothing wrong in the evidence given; add --connect host:port to check it against the live server.";
+  const warnings = d.findings.filter((f) => f.severity === "warning");
+  const next = d.conversation ? "the handshake itself shows no error" : "add --connect host:port to check against the live server";
+  if (warnings.length) {
+    return `INCONCLUSIVE: No error found, but ${warnings.length} warning${warnings.length === 1 ? "" : "s"}: ${shortDns(warnings[0]!.title)}${warnings.length > 1 ? " (and more below)" : ""}; ${next}.`;
+  }
+  return d.conversation
+    ? "INCONCLUSIVE: nothing wrong in the evidence given, but the handshake did not complete either; read the server's log at that time."
+    : "INCONCLUSIVE: nothing wrong in the evidence given; add --connect host:port to check it against the live server.";
 }
 
 function refLine(r: EvidenceRef): string {
@@ -24,7 +52,8 @@ function refLine(r: EvidenceRef): string {
     case "certificate":
       return `${r.role}${r.alias ? ` "${r.alias}"` : ""} #${r.index}: subject "${r.subject}", issuer "${r.issuer}"`;
     case "dn":
-      return `${r.role}: "${r.dn}"`;
+      // A name without DER came from a log (compared by name): say so outside the quotes.
+      return `${r.role}: "${r.dn}"${r.derHex === undefined ? " (from a log)" : ""}`;
     case "message":
       return `message #${r.index}${r.frame !== undefined ? ` (frame ${r.frame})` : ""} ${r.type}${r.detail ? `: ${r.detail}` : ""}`;
     case "field":
@@ -88,7 +117,8 @@ export function renderDiagnoseCaptureText(r: AnalyzeResult, chosen: number | nul
   for (const w of r.warnings) out.push(`warning: ${w}`);
   const pick = chosen !== null ? r.conversations[chosen - 1] : undefined;
   if (!pick) {
-    out.push("No TLS conversation found in this capture (TLS is recognised by content, on any port).", "");
+    const noMatch = filterMatchedNothing(r);
+    out.push(noMatch ? `No TLS conversation matches --filter ${r.filter!.text}.${noMatch.slice(noMatch.indexOf(";") + 1).replace(/^ the/, " The")}.` : "No TLS conversation found in this capture (TLS is recognised by content, on any port).", "");
     if (noConversation) out.push(renderDiagnoseText(noConversation.d, noConversation.evidence));
     return out.join("\n").replace(/\n*$/, "\n");
   }
