@@ -51,6 +51,13 @@ beforeAll(async () => {
   const rb = lab.certs["client-rootB"];
   await run("openssl", ["pkcs12", "-export", "-in", rb.fullChain, "-inkey", rb.key, "-name", "other", "-passout", `pass:${PW}`, "-out", ks.other]);
   ks.trust = await lab.trustStore(["rootA"], "PKCS12", { password: PW, file: `${lab.dir}/trust.p12` });
+  // Two entries: "aaa-other" (RSA, self-signed) and "client" (EC, leaf + Intermediate A), merged by keytool.
+  const d = lab.dir;
+  await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${d}/other-rsa.key`, "-out", `${d}/other-rsa.pem`, "-subj", "/CN=aaa-other", "-days", "30"]);
+  await run("openssl", ["pkcs12", "-export", "-in", `${d}/other-rsa.pem`, "-inkey", `${d}/other-rsa.key`, "-name", "aaa-other", "-passout", `pass:${PW}`, "-out", `${d}/two.p12`]);
+  const good = await lab.toPkcs12("client-good", { password: PW, alias: "client", file: `${d}/good.p12` });
+  await run("keytool", ["-importkeystore", "-noprompt", "-srckeystore", good, "-srcstoretype", "PKCS12", "-srcstorepass", PW, "-destkeystore", `${d}/two.p12`, "-deststoretype", "PKCS12", "-deststorepass", PW]);
+  ks.two = `${d}/two.p12`;
 }, 90_000);
 afterAll(async () => {
   await stopAllPeers();
@@ -124,6 +131,15 @@ describe("a server with an empty CA list (diagnose --connect)", () => {
     const doc = JSON.parse(j.stdout) as Doc;
     expect(ids(doc)).toEqual(["server-truststore-missing-issuer:error", "server-alert:info"]);
     expect(doc.findings[0]!.title).toMatch(/^The server does not trust "CN=Lab Root B, O=mtls-doctor lab": the client sent its chain up to that self-signed root, and the server rejected it with fatal alert 48 unknown_ca/);
+  });
+});
+
+describe("the Java model's reasons", () => {
+  it("an RSA entry after a chosen EC one was not reached (key types in signature_algorithms order), not 'a key type the server does not allow'", () => {
+    const r = mt("diagnose", "--connect", `127.0.0.1:${s12.port}`, "--keystore", ks.two!, "--password", PW);
+    expect(r.stdout).toMatch(/- "client": sent: EC key/);
+    expect(r.stdout).toMatch(/- "aaa-other": not sent: not reached: JSSE asks for key types in the order of the server's signature_algorithms \(EC, [^)]*RSA[^)]*\) and takes the first alias that fits; "client" \(EC\) fitted before RSA keys were asked for/);
+    expect(r.stdout).not.toContain("not of a key type the server's signature_algorithms allow");
   });
 });
 
