@@ -66,7 +66,7 @@ describe("probe vs openssl s_server", () => {
         expect(w.accepted).toBe(false);
         expect((w.conversation.alert?.alert as AlertMessage).description).toBe(tls === "1.2" ? 40 : 116);
         const text = renderProbeText(e);
-        expect(text).toContain("The server requires a client certificate issued by one of these 5 CAs:");
+        expect(text).toContain("The server requires a client certificate whose chain includes a certificate issued by one of these 5 CAs:");
         expect(text).toMatch(/#1 +ClientHello →/);
       } finally {
         await srv.stop();

@@ -13,12 +13,12 @@ import { ExitCode, MtlsDoctorError } from "../../errors.js";
 import { analyzeLog, logHandshakeFailed } from "../../diagnose/logfile.js";
 import { readLog } from "../../logs/index.js";
 import { analyzeCapture, filterMatchedNothing, type AnalyzeResult } from "../../diagnose/capture.js";
-import { policyFromConversation } from "../../evidence/conversation.js";
 import { loadKeystore } from "../../pki/store.js";
+import { KEY_PASSWORD_HELP, keystoreLoadOptions } from "../passwords.js";
 import type { StoreEvidence } from "../../evidence/model.js";
 import { analyzeDocument, analyzeLogDocument } from "../../report/documents.js";
 import { renderAnalyzeLogText, renderAnalyzeText } from "../../report/text/analyze.js";
-import { buildReportView, type ReportView } from "../../report/view.js";
+import { analyzeReportView, buildReportView } from "../../report/view.js";
 import { addOutputOptions, resolveFormat, writeReport, type OutputOptions } from "../output.js";
 import { action } from "../run.js";
 
@@ -29,35 +29,15 @@ export interface AnalyzeCliOptions extends OutputOptions {
   keylog?: string;
   keystore?: string[];
   password?: string;
+  keyPassword?: string;
   filter?: string;
-}
-
-/**
- * The report view of an analysis (for Markdown and HTML): every conversation, and, when the capture holds exactly one,
- * its diagnosis and the policy its CertificateRequest showed (a view links findings to one conversation's messages).
- */
-export function analyzeView(r: AnalyzeResult, source: { file: string; keylog?: string }, now: number): ReportView {
-  const conversations = r.conversations.map((c) => c.conversation);
-  const only = r.conversations.length === 1 ? r.conversations[0]! : undefined;
-  const withRequest = only?.conversation.messages.some((m) => m.type === "CertificateRequest") ? only.conversation : undefined;
-  return buildReportView(
-    {
-      kind: "analyze",
-      source,
-      conversations,
-      ...(withRequest ? { policy: policyFromConversation(withRequest) } : {}),
-      ...(only ? { diagnosis: only.diagnosis } : {}),
-    },
-    { now },
-  );
 }
 
 /** Runs the analysis for the CLI and prints it; returns the exit code. Shared by `diagnose --capture`. */
 export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<number> {
   resolveFormat(o); // a usage error before reading the capture
-  const password = o.password ?? process.env.MTLS_DOCTOR_PASSWORD;
   const stores: StoreEvidence[] = [];
-  for (const f of o.keystore ?? []) stores.push({ store: await loadKeystore(f, password === undefined ? {} : { password }), role: "client-keystore" });
+  for (const f of o.keystore ?? []) stores.push({ store: await loadKeystore(f, keystoreLoadOptions(o)), role: "client-keystore" });
   const progress = progressFor(process.stderr);
   const warnings: string[] = [];
   let result;
@@ -81,7 +61,7 @@ export async function runAnalyze(file: string, o: AnalyzeCliOptions): Promise<nu
   await writeReport(o, {
     text: () => renderAnalyzeText({ ...done, warnings: [] }),
     json: () => analyzeDocument(done),
-    view: () => analyzeView(done, { file, ...(o.keylog ? { keylog: o.keylog } : {}) }, Date.now()),
+    view: () => analyzeReportView(done, { file, ...(o.keylog ? { keylog: o.keylog } : {}) }, Date.now()),
   });
   const failed = result.conversations.some(
     (c) => c.diagnosis.verdict === "problem" || ["alert", "reset", "closed-during-handshake"].includes(c.summary.outcome),
@@ -154,6 +134,7 @@ export function register(program: Command): void {
     .option("--keylog <file>", "NSS key log (SSLKEYLOGFILE, openssl -keylogfile) to decrypt TLS 1.3 handshakes")
     .option("--keystore <file...>", "client keystore(s) to check against the server's CertificateRequest")
     .option("--password <password>", "keystore password (or env MTLS_DOCTOR_PASSWORD)")
+    .option("--key-password <password>", KEY_PASSWORD_HELP)
     .option("--filter <host:port>", "only conversations with this endpoint (host:port, [v6]:port, :port or host)");
   addOutputOptions(cmd).action(action(async (file: string, opts: AnalyzeCliOptions) => runAnalyze(file, opts)));
 }

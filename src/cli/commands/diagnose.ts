@@ -26,6 +26,7 @@ import { ExitCode, MtlsDoctorError } from "../../errors.js";
 import type { ClientStack, Evidence, LogEvidence, ServerStack, StoreEvidence } from "../../evidence/model.js";
 import { readLog } from "../../logs/index.js";
 import { loadKeystore } from "../../pki/store.js";
+import { KEY_PASSWORD_HELP, keyPassword, keystoreLoadOptions, storePassword } from "../passwords.js";
 import { credentialFromFiles } from "../../probe/credential.js";
 import { diagnoseDocument } from "../../report/documents.js";
 import { renderDiagnoseCaptureText, renderDiagnoseText } from "../../report/text/diagnose.js";
@@ -68,11 +69,9 @@ function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], f
 }
 
 async function clientStores(o: DiagnoseCliOptions): Promise<StoreEvidence[]> {
-  const env = process.env.MTLS_DOCTOR_PASSWORD;
   if (o.keystore && (o.cert || o.key)) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "give either --keystore or --cert/--key, not both");
   if (o.keystore) {
-    const password = o.password ?? env;
-    const store = await loadKeystore(o.keystore, password !== undefined ? { password } : {});
+    const store = await loadKeystore(o.keystore, keystoreLoadOptions(o));
     if (o.alias && !store.entries.some((e) => e.alias === o.alias)) {
       throw new MtlsDoctorError("MTLSD_ERR_ALIAS_NOT_FOUND", `${o.keystore}: no alias "${o.alias}" (aliases: ${store.entries.map((e) => `"${e.alias}"`).join(", ") || "none"})`);
     }
@@ -80,7 +79,7 @@ async function clientStores(o: DiagnoseCliOptions): Promise<StoreEvidence[]> {
   }
   if (o.cert || o.key) {
     if (!o.cert || !o.key) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--cert and --key go together");
-    const c = await credentialFromFiles(o.cert, o.key, o.keyPassword ?? o.password ?? env);
+    const c = await credentialFromFiles(o.cert, o.key, keyPassword(o) ?? storePassword(o));
     return [{ role: "client-keystore", store: { file: o.cert, format: "pem", formatDetail: "PEM certificate + key", entries: [{ alias: basename(o.cert), kind: "private-key", chain: c.chain, privateKey: c.privateKey }] } }];
   }
   if (o.alias) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--alias needs --keystore");
@@ -101,7 +100,7 @@ export function register(program: Command): void {
     .option("--alias <alias>", "the keystore alias the client is pinned to (e.g. Apigee KeyAlias)")
     .option("--cert <file>", "client certificate chain (PEM, leaf first), instead of --keystore")
     .option("--key <file>", "private key for --cert")
-    .option("--key-password <password>", "passphrase of an encrypted --key")
+    .option("--key-password <password>", KEY_PASSWORD_HELP)
     .option("--truststore <file>", "the server's truststore (CA certificates it trusts for client certificates)")
     .option("--truststore-password <password>", "password of --truststore (or env MTLS_DOCTOR_PASSWORD)")
     .option("--client <stack>", `client stack to model: ${CLIENTS.join(", ")} (default: java for JKS/PKCS#12, openssl for PEM)`)

@@ -28,6 +28,7 @@ import type { ClientStack, Conversation, Evidence, ProbeEvidence, StoreEvidence 
 import { policyFromConversation } from "../../evidence/conversation.js";
 import { checkEntry } from "../../pki/chain.js";
 import { loadKeystore } from "../../pki/store.js";
+import { KEY_PASSWORD_HELP, keystoreLoadOptions } from "../passwords.js";
 import type { EntryChecks } from "../../pki/types.js";
 import { probe } from "../../probe/probe.js";
 import { buildBundle, type BundleFile, type GatherInput } from "../../report/bundle.js";
@@ -45,6 +46,7 @@ interface GatherCliOptions {
   tlsVersion?: string;
   keystore?: string;
   password?: string;
+  keyPassword?: string;
   alias?: string;
   truststore?: string;
   truststorePassword?: string;
@@ -108,6 +110,7 @@ export function register(program: Command): void {
     .option("--tls-version <version>", "pin the protocol version for --connect: 1.2 or 1.3")
     .option("--keystore <file>", "the client's keystore (PKCS#12, JKS, PEM); listed as certInfo, keys never copied")
     .option("--password <password>", "keystore password (or env MTLS_DOCTOR_PASSWORD); never written to the bundle")
+    .option("--key-password <password>", KEY_PASSWORD_HELP)
     .option("--alias <alias>", "the keystore alias the client is pinned to")
     .option("--truststore <file>", "the server's truststore")
     .option("--truststore-password <password>", "password of --truststore (or env MTLS_DOCTOR_PASSWORD)")
@@ -142,8 +145,8 @@ export function register(program: Command): void {
         // Stores (bad input stops here: nothing is written).
         const stores: (StoreEvidence & { checks?: Record<string, EntryChecks> })[] = [];
         if (o.keystore) {
-          const pw = o.password ?? env;
-          const store = await loadKeystore(o.keystore, pw !== undefined ? { password: pw } : {});
+          // A key that cannot be decrypted still lets the chain be listed (keys never enter the bundle anyway).
+          const store = await loadKeystore(o.keystore, { ...keystoreLoadOptions(o), unrecoveredKeys: "keep" });
           if (o.alias && !store.entries.some((e) => e.alias === o.alias)) {
             throw new MtlsDoctorError("MTLSD_ERR_ALIAS_NOT_FOUND", `${o.keystore}: no alias "${o.alias}" (aliases: ${store.entries.map((e) => `"${e.alias}"`).join(", ") || "none"})`);
           }

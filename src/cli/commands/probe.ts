@@ -13,6 +13,7 @@ import type { Command } from "commander";
 import { ExitCode, MtlsDoctorError, isMtlsDoctorError } from "../../errors.js";
 import { probe } from "../../probe/probe.js";
 import { credentialFromFiles, credentialFromKeystore, type Credential } from "../../probe/credential.js";
+import { KEY_PASSWORD_HELP, keyPassword, keystoreLoadOptions, storePassword } from "../passwords.js";
 import { renderProbeText } from "../../report/text/probe.js";
 import { probeDocument } from "../../report/documents.js";
 import { buildReportView } from "../../report/view.js";
@@ -51,12 +52,11 @@ interface ProbeCliOptions extends OutputOptions {
 }
 
 async function loadCredential(o: ProbeCliOptions): Promise<Credential | undefined> {
-  const password = o.password ?? process.env.MTLS_DOCTOR_PASSWORD;
   if (o.keystore && (o.cert || o.key)) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "give either --keystore or --cert/--key, not both");
-  if (o.keystore) return credentialFromKeystore(o.keystore, { ...(password !== undefined ? { password } : {}), ...(o.alias !== undefined ? { alias: o.alias } : {}) });
+  if (o.keystore) return credentialFromKeystore(o.keystore, { ...keystoreLoadOptions(o), ...(o.alias !== undefined ? { alias: o.alias } : {}) });
   if (o.cert || o.key) {
     if (!o.cert || !o.key) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--cert and --key go together");
-    return credentialFromFiles(o.cert, o.key, o.keyPassword ?? (o.password !== undefined ? o.password : process.env.MTLS_DOCTOR_PASSWORD));
+    return credentialFromFiles(o.cert, o.key, keyPassword(o) ?? storePassword(o));
   }
   if (o.alias) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--alias needs --keystore");
   return undefined;
@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .option("--alias <alias>", "which private-key entry of the keystore to offer")
     .option("--cert <file>", "offer this client certificate chain (PEM, leaf first)")
     .option("--key <file>", "private key for --cert (PEM or DER PKCS#8)")
-    .option("--key-password <password>", "passphrase of an encrypted --key (or env MTLS_DOCTOR_PASSWORD)")
+    .option("--key-password <password>", KEY_PASSWORD_HELP)
     .option("--timeout <ms>", "per connection: TCP connect + handshake budget in ms", "10000")
     .option("--grace <ms>", "TLS 1.3: how long to wait after the handshake for the server's verdict, in ms", "1500")
     .option("--no-check-required", "do not probe a second time without a certificate to learn whether one is required");

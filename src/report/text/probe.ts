@@ -143,7 +143,8 @@ function policyWords(e: ProbeEvidence): string[] {
   } else if (p.required === false) {
     out.push(`The server ${verb} these ${plural(n, "CA")}:`, ...caLines(p));
   } else {
-    out.push(`The server ${verb} issued by ${n === 1 ? "this CA" : `one of these ${plural(n, "CA")}`}:`, ...caLines(p));
+    // The leaf may be issued by an intermediate: a chain qualifies when any of its certificates is issued by a listed CA.
+    out.push(`The server ${verb} whose chain includes a certificate issued by ${n === 1 ? "this CA" : `one of these ${plural(n, "CA")}`}:`, ...caLines(p));
   }
   if (p.required === true && e.withoutCertificate) {
     const w = e.withoutCertificate.conversation;
