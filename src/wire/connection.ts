@@ -77,8 +77,9 @@ const CT_CCS = 20;
 const CT_ALERT = 21;
 const CT_HANDSHAKE = 22;
 const CT_APPDATA = 23;
-/** A TLS 1.3 record carrying only an alert: 2 bytes + inner type + 16-byte tag. */
-const TLS13_ALERT_RECORD_LENGTH = 19;
+/** A TLS 1.3 record carrying only an alert: 2 bytes + inner content type + the AEAD tag (16, or 8 for CCM_8). */
+const TLS13_ALERT_PLAINTEXT_LENGTH = 3;
+const DEFAULT_TAG_LENGTH = 16;
 /** After a capture gap, how many lost records to allow for when guessing the sequence number. */
 const MAX_SEQ_SKIP_AFTER_GAP = 32;
 
@@ -339,7 +340,8 @@ export class ConnectionDecoder {
           body: { type: "ApplicationData", length: rec.fragment.length },
         });
       }
-      return this.appData(s, rec, true, false, rec.fragment.length === TLS13_ALERT_RECORD_LENGTH);
+      const tag = (this.state.cipherSuite !== undefined ? TLS13_SUITES[this.state.cipherSuite]?.tagLength : undefined) ?? DEFAULT_TAG_LENGTH;
+      return this.appData(s, rec, true, false, rec.fragment.length === TLS13_ALERT_PLAINTEXT_LENGTH + tag);
     }
     const maxSkip = s.deframer.lostRecords ? MAX_SEQ_SKIP_AFTER_GAP : 0;
     let opened = s.prot.open(rec, maxSkip);

@@ -188,8 +188,9 @@ export interface ApplicationDataMessage {
   /** Length of the (encrypted) record fragment in bytes; the payload itself is not kept. */
   length: number;
   /**
-   * Only for TLS 1.3 records that could not be decrypted: the record is exactly 19 bytes (2-byte alert + 1-byte
-   * inner content type + 16-byte AEAD tag), which is almost always an encrypted Alert (a heuristic, not proof).
+   * Only for TLS 1.3 records that could not be decrypted: the record is exactly 2-byte alert + 1-byte inner content
+   * type + the AEAD tag of the negotiated suite (19 bytes; 11 for TLS_AES_128_CCM_8_SHA256), which is almost always
+   * an encrypted Alert (a heuristic, not proof).
    */
   likelyAlert?: boolean;
 }

@@ -69,9 +69,14 @@ describe("TLS 1.3 with CertificateRequest (s_server -Verify 1 -CAfile)", () => {
     ["TLS_AES_128_GCM_SHA256", 0x1301],
     ["TLS_AES_256_GCM_SHA384", 0x1302],
     ["TLS_CHACHA20_POLY1305_SHA256", 0x1303],
+    // AEAD_AES_128_CCM (16-byte tag) and AEAD_AES_128_CCM_8 (8-byte tag, RFC 6655): not in OpenSSL's default
+    // TLS 1.3 list, so the Node client offers them explicitly.
+    ["TLS_AES_128_CCM_SHA256", 0x1304],
+    ["TLS_AES_128_CCM_8_SHA256", 0x1305],
   ] as const) {
     it(`decrypts the handshake and the certificate_required alert (${suite})`, async () => {
-      const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-ciphersuites", suite, "-tls1_3"], {});
+      const client = code >= 0x1304 ? { ciphers: suite } : {};
+      const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-ciphersuites", suite, "-tls1_3"], client);
       expect(r.error?.message ?? "").toMatch(/certificate required|alert number 116/i);
       const msgs = decodeConnection(r.chunks, { keyLogText: r.keyLog });
       const s2c = types(msgs, "server→client");
@@ -148,6 +153,20 @@ describe("TLS 1.3 with CertificateRequest (s_server -Verify 1 -CAfile)", () => {
     expect(last.encrypted).toBe(true);
     expect(last.body).toMatchObject({ length: 19, likelyAlert: true });
   });
+
+  it("without a key log, TLS_AES_128_CCM_8_SHA256: the alert record is 11 bytes (8-byte tag) and still flagged", async () => {
+    const suite = "TLS_AES_128_CCM_8_SHA256";
+    const r = await run(["-Verify", "1", "-CAfile", pki.caPem, "-ciphersuites", suite, "-tls1_3"], { ciphers: suite });
+    const msgs = decodeConnection(r.chunks);
+    const last = msgs.filter((m) => m.direction === "server→client" && m.type === "ApplicationData").at(-1)!;
+    expect(last.encrypted).toBe(true);
+    expect(last.body).toMatchObject({ length: 2 + 1 + 8, likelyAlert: true });
+    // and with the key log, that very record is the certificate_required alert
+    const keyed = decodeConnection(r.chunks, { keyLogText: r.keyLog });
+    const alert = keyed.find((m) => m.type === "Alert" && m.direction === "server→client")!;
+    expect(alert.streamOffset).toBe(last.streamOffset);
+    expect(alert.body).toMatchObject({ description: 116, descriptionName: "certificate_required" });
+  });
 });
 
 describe("TLS 1.2 with CertificateRequest", () => {
@@ -219,6 +238,39 @@ describe("cross-check with openssl s_client -keylogfile", () => {
       expect(Buffer.from(cr.certificateAuthorities[0]!).equals(Buffer.from(subjectDer(readPem(pki.caPem))))).toBe(true);
       const alert = msgs.find((m) => m.type === "Alert" && m.direction === "server→client")!;
       expect(alert).toMatchObject({ decrypted: true, body: { description: 116, descriptionName: "certificate_required" } });
+    } finally {
+      relay.close();
+      await srv.stop();
+    }
+  });
+});
+
+describe("cross-check with openssl s_client -keylogfile (TLS_AES_128_CCM_8_SHA256 on both ends)", () => {
+  it("decrypts the CertificateRequest and the certificate_required alert s_client reports", async () => {
+    const suite = "TLS_AES_128_CCM_8_SHA256";
+    const srv = await startSServer(["-cert", pki.srvPem, "-key", pki.srvKey, "-naccept", "1", "-Verify", "1", "-CAfile", pki.caPem, "-tls1_3", "-ciphersuites", suite]);
+    const relay = await startRelay(srv.port);
+    const keylogFile = join(pki.dir, "s_client-ccm8.keylog");
+    try {
+      const c = await runSClient(relay.port, ["-keylogfile", keylogFile, "-ciphersuites", suite]);
+      await relay.closed;
+      expect(c.output).toMatch(new RegExp(`Cipher is ${suite}`));
+      expect(c.output).toMatch(/SSL alert number 116/);
+      const printed = /^Requested Signature Algorithms: (.*)$/m.exec(c.output)?.[1];
+      const d = new ConnectionDecoder({ keyLog: new KeyLog(readFileSync(keylogFile, "utf8")) });
+      const msgs: DecodedMessage[] = [];
+      for (const ch of relay.chunks) msgs.push(...d.push(ch.direction, ch.bytes));
+      msgs.push(...d.end());
+      expect(d.state.cipherSuite).toBe(0x1305);
+      expect(msgs.filter((m) => m.type === "Undecodable")).toEqual([]);
+      const cr = msgs.find((m) => m.type === "CertificateRequest")!;
+      expect(cr.decrypted).toBe(true);
+      expect((cr.body as CertificateRequest).signatureAlgorithms.map(opensslSignatureName).join(":")).toBe(printed);
+      expect((cr.body as CertificateRequest).certificateAuthorities.map((x) => Buffer.from(x).toString("hex"))).toEqual([
+        Buffer.from(subjectDer(readPem(pki.caPem))).toString("hex"),
+      ]);
+      const alert = msgs.find((m) => m.type === "Alert" && m.direction === "server→client")!;
+      expect(alert).toMatchObject({ decrypted: true, body: { level: 2, description: 116, descriptionName: "certificate_required" } });
     } finally {
       relay.close();
       await srv.stop();

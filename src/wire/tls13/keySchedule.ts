@@ -21,7 +21,11 @@ export const LABEL = {
 
 export type HashName = "sha256" | "sha384";
 
-/** AEAD and hash of a TLS 1.3 cipher suite (RFC 8446 §B.4). */
+/**
+ * AEAD and hash of a TLS 1.3 cipher suite (RFC 8446 §B.4). All use a 12-byte nonce (RFC 8446 §5.3, RFC 5116
+ * §5.1/§5.3 N_MIN = N_MAX = 12). `tagLength` is the AEAD expansion in bytes: 16 for every suite except
+ * AEAD_AES_128_CCM_8 (RFC 6655 §3), whose tag is 8 bytes.
+ */
 export interface Tls13Suite {
   code: number;
   name: string;
@@ -33,12 +37,15 @@ export interface Tls13Suite {
   tagLength: number;
 }
 
-/** TLS 1.3 cipher suites we can decrypt. (TLS_AES_128_CCM_8_SHA256 is not supported.) */
+/** Every TLS 1.3 cipher suite of RFC 8446 §B.4; all can be decrypted (node:crypto AEADs). */
 export const TLS13_SUITES: Readonly<Record<number, Tls13Suite>> = {
   0x1301: { code: 0x1301, name: "TLS_AES_128_GCM_SHA256", hash: "sha256", cipher: "aes-128-gcm", keyLength: 16, ivLength: 12, tagLength: 16 },
   0x1302: { code: 0x1302, name: "TLS_AES_256_GCM_SHA384", hash: "sha384", cipher: "aes-256-gcm", keyLength: 32, ivLength: 12, tagLength: 16 },
   0x1303: { code: 0x1303, name: "TLS_CHACHA20_POLY1305_SHA256", hash: "sha256", cipher: "chacha20-poly1305", keyLength: 32, ivLength: 12, tagLength: 16 },
+  // AEAD_AES_128_CCM (RFC 5116 §5.3): 16-byte tag.
   0x1304: { code: 0x1304, name: "TLS_AES_128_CCM_SHA256", hash: "sha256", cipher: "aes-128-ccm", keyLength: 16, ivLength: 12, tagLength: 16 },
+  // AEAD_AES_128_CCM_8 (RFC 6655 §3): the same cipher, 8-byte tag (node:crypto `authTagLength: 8`).
+  0x1305: { code: 0x1305, name: "TLS_AES_128_CCM_8_SHA256", hash: "sha256", cipher: "aes-128-ccm", keyLength: 16, ivLength: 12, tagLength: 8 },
 };
 
 export function hashLength(hash: HashName): number {
