@@ -18,6 +18,7 @@ import { entryRole, type Rule, type RuleContext } from "./context.js";
 import { certRef, clientConfigHint, remediation, text } from "./refs.js";
 import { alertName, causesForAlert } from "../alerts.js";
 import { closedWithoutAlertSeen } from "./transcript.js";
+import { logEvents } from "./logfacts.js";
 
 /**
  * The server's verdict on the chain the client sent, when it is a path rejection: a fatal alert its stack sends for
@@ -33,6 +34,15 @@ export function sentChainRejectedForPath(ctx: RuleContext): string | undefined {
     return causesForAlert(d, ctx.serverStack, ctx.tlsVersion).some((c) => c.cause === "unknown-issuer") ? `fatal alert ${d} ${alertName(d)}` : undefined;
   }
   return closedWithoutAlertSeen(conv) && (ctx.serverStack === "node" || ctx.serverStack === "unknown") ? "a TCP close without an alert (what a Node server does when verification fails)" : undefined;
+}
+
+/**
+ * True when the chain the client sent is known from a server's own log that also says why the server could not build
+ * its path ("PKIX path building failed"): the server's words are the diagnosis (rules/serverlog.ts), and the
+ * sent-chain CA-list and path rules stay silent rather than say it again from the client's side.
+ */
+export function serverLoggedPathFailure(ctx: RuleContext): boolean {
+  return ctx.sent?.fromLog === true && logEvents(ctx, "path-building-failed").some(({ log }) => log.side === "server");
 }
 
 /** True when `chain` is the chain the transcript shows the client sent. */
@@ -112,6 +122,7 @@ export interface IncompleteChain {
  */
 export function incompleteChain(ctx: RuleContext, alias: string, chain: Certificate[]): IncompleteChain | undefined {
   if (chain.length === 0) return undefined;
+  if (isSentChain(ctx, chain) && serverLoggedPathFailure(ctx)) return undefined;
   const top = chain[chain.length - 1]!;
   if (top.selfIssued) return undefined;
   // An issuer elsewhere in the entry is an order problem (chain-out-of-order), not a missing certificate.

@@ -11,6 +11,7 @@ import { defaultClientStack, selectClientCertificate } from "../clients/index.js
 import { keyEntries } from "../clients/common.js";
 import type { ClientSelection, JavaKeyManager } from "../clients/types.js";
 import type { Finding, FindingId } from "../types.js";
+import { loggedAsCertificate, sameCertificate } from "./logged.js";
 
 /** What the transcript shows the client sent in answer to the CertificateRequest. */
 export interface ObservedCertificate {
@@ -33,7 +34,13 @@ export interface LoggedSource {
 
 export interface RuleContext {
   evidence: Evidence;
+  /**
+   * The moment certificates are judged at (ms since epoch): `evidence.now`, except for a handshake read from a log,
+   * where it is the time the log gives the client's Certificate message (the handshake's own time).
+   */
   now: number;
+  /** Today (ms since epoch) when it differs from `now` (a past handshake: a capture, a log): rules also say how a certificate stands today. */
+  today?: number;
   clientStack: ClientStack;
   keyManager?: JavaKeyManager;
   /** The alias the user named (--alias), if any. */
@@ -62,10 +69,12 @@ export interface RuleContext {
   examined: StoreEntry[];
   /**
    * When the transcript shows the certificates the client sent (parsed DER: a TLS 1.2 capture, a decrypted TLS 1.3
-   * one, a probe): that chain as an entry (`examined` is then just it). `alias` is the keystore entry whose leaf it
-   * is, or "(sent)"; `fromKeystore` tells which.
+   * one, a probe; or as a log printed them): that chain as an entry (`examined` is then just it). `alias` is the
+   * keystore entry whose leaf it is, or "(sent)"; `fromKeystore` tells which. `fromLog`: the chain is the logged one
+   * (rules/logged.ts: names re-encoded from strings, no DER; see `loggedOrigin`), unless a keystore entry holds
+   * exactly those certificates, whose DER is then used.
    */
-  sent?: { entry: StoreEntry; fromKeystore: boolean };
+  sent?: { entry: StoreEntry; fromKeystore: boolean; fromLog?: boolean };
   /** Logs given (`Evidence.logs`), possibly empty. */
   logs: LogEvidence[];
   /** When the conversation (and maybe the policy) came from a log: which log and handshake. */
@@ -156,9 +165,13 @@ export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyMan
   const chosen = selection?.chosen ? entries.filter((e) => e.alias === selection!.chosen!.alias) : [];
   const observed = findObserved(conversation, evidence, logged);
   const sent = sentEntry(observed, entries);
+  // A logged handshake is judged at its own time: the client's Certificate message, as the log stamps it.
+  const judgedAt = (conversation?.source === "log" && observed?.message?.time) || evidence.now;
+  const today = evidence.today ?? (judgedAt !== evidence.now ? evidence.now : undefined);
   return {
     evidence,
-    now: evidence.now,
+    now: judgedAt,
+    ...(today !== undefined && today !== judgedAt ? { today } : {}),
     clientStack,
     ...(opts.keyManager ? { keyManager: opts.keyManager } : {}),
     ...(alias ? { alias } : {}),
@@ -185,6 +198,7 @@ function keystoresGiven(evidence: Evidence): boolean {
 
 /** The chain the client was seen sending, as an entry: the keystore entry with that leaf (and key), else "(sent)". */
 function sentEntry(o: ObservedCertificate | undefined, entries: StoreEntry[]): RuleContext["sent"] {
+  if (o?.logged && !o.empty) return loggedSentEntry(o.logged, entries);
   if (!o || o.empty || o.chain.length === 0) return undefined;
   const leaf = Buffer.from(o.chain[0]!.der);
   const own = entries.find((e) => e.chain[0] && Buffer.from(e.chain[0].der).equals(leaf));
@@ -192,6 +206,24 @@ function sentEntry(o: ObservedCertificate | undefined, entries: StoreEntry[]): R
     entry: { alias: own?.alias ?? "(sent)", kind: "private-key", chain: o.chain, ...(own?.privateKey ? { privateKey: own.privateKey } : {}) },
     fromKeystore: own !== undefined,
   };
+}
+
+/**
+ * The logged chain as an entry. A keystore entry holding exactly these certificates (serial, subject, issuer) lends
+ * its DER chain and key; one with the same leaf only lends its alias (the chain judged is still the logged one,
+ * without the key: a logged certificate has no public key to match it with).
+ */
+function loggedSentEntry(logged: LoggedCertificate[], entries: StoreEntry[]): RuleContext["sent"] {
+  const exact = entries.find((e) => e.chain.length === logged.length && e.chain.every((c, i) => sameCertificate(c, logged[i]!)));
+  if (exact) return { entry: exact, fromKeystore: true, fromLog: true };
+  const chain: Certificate[] = [];
+  for (const l of logged) {
+    const c = loggedAsCertificate(l);
+    if (c) chain.push(c);
+  }
+  if (chain.length === 0) return undefined;
+  const own = entries.find((e) => e.chain[0] && sameCertificate(e.chain[0], logged[0]!));
+  return { entry: { alias: own?.alias ?? "(sent)", kind: "private-key", chain }, fromKeystore: own !== undefined, fromLog: true };
 }
 
 /** How rules name an entry they judge: `the chain the client sent` or `the key entry "alias"`. */

@@ -9,7 +9,7 @@ import { causesForAlert } from "../alerts.js";
 import type { Finding, FindingId } from "../types.js";
 import type { Rule, RuleContext } from "./context.js";
 import { knownMissingIntermediate } from "./policy.js";
-import { incompleteChain, sentChainRejectedForPath } from "./chain.js";
+import { incompleteChain, sentChainRejectedForPath, serverLoggedPathFailure } from "./chain.js";
 import { nameMatchesCa } from "../names.js";
 import { closedWithoutAlertSeen } from "./transcript.js";
 import { certRef, clientConfigHint, dnRef, msgRef, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
@@ -18,7 +18,7 @@ const same = (a: Uint8Array, b: Uint8Array): boolean => compareNames(a, b) !== "
 
 /** The chains to judge: what was sent (non-empty), else the chosen entry, else every key entry. */
 function candidates(ctx: RuleContext): Array<{ alias: string; chain: Certificate[]; sent: boolean }> {
-  if (ctx.observed && !ctx.observed.empty && ctx.observed.chain.length) return [{ alias: ctx.selection?.chosen?.alias ?? "(sent)", chain: ctx.observed.chain, sent: true }];
+  if (ctx.sent) return [{ alias: ctx.selection?.chosen?.alias ?? "(sent)", chain: ctx.sent.entry.chain, sent: true }];
   return ctx.examined.map((e) => ({ alias: e.alias, chain: e.chain, sent: false }));
 }
 
@@ -50,7 +50,7 @@ export const pathRule: Rule = {
     // The incomplete-chain rule (rules/chain.ts) already reported these entries' missing intermediate.
     const reported = prior.some((f) => f.id === "missing-intermediate");
     for (const { alias, chain, sent } of candidates(ctx)) {
-      if (chain.length === 0) continue;
+      if (chain.length === 0 || (sent && serverLoggedPathFailure(ctx))) continue;
       const top = chain[chain.length - 1]!;
       const role = sent ? "client-chain" : "keystore";
       if (anchors && reachesAnchor(chain, anchors)) continue;

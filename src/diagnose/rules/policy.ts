@@ -7,17 +7,19 @@ import { compareNames } from "../../pki/dn.js";
 import type { AcceptableCA } from "../../evidence/model.js";
 import type { Certificate } from "../../pki/types.js";
 import { nameMatchesCa } from "../names.js";
-import { fullChainSteps, incompleteChain, isSentChain, sentChainRejectedForPath } from "./chain.js";
+import { fullChainSteps, incompleteChain, isSentChain, sentChainRejectedForPath, serverLoggedPathFailure } from "./chain.js";
 import { logEvents, logRef, logSelectionEvidence } from "./logfacts.js";
 import { matchIssuers, schemeName, usableScheme } from "../clients/common.js";
 import { signatureAllowed } from "../clients/java.js";
 import type { Finding } from "../types.js";
 import type { Rule, RuleContext } from "./context.js";
+import { loggedOrigin } from "./logged.js";
 import { caRef, certRef, clientConfigHint, dnRef, plural, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
 
 /** The chain of the entry the server would judge, for CA-list rules: chosen entry, else every key entry. */
 function chains(ctx: RuleContext): Array<{ alias: string; chain: Certificate[] }> {
-  if (ctx.observed && !ctx.observed.empty && ctx.observed.chain.length) return [{ alias: ctx.selection?.chosen?.alias ?? "(sent)", chain: ctx.observed.chain }];
+  // What was sent (a captured chain, or the chain a log printed): ctx.sent (rules/context.ts).
+  if (ctx.sent) return [{ alias: ctx.selection?.chosen?.alias ?? "(sent)", chain: ctx.sent.entry.chain }];
   return ctx.examined.map((e) => ({ alias: e.alias, chain: e.chain }));
 }
 
@@ -36,6 +38,7 @@ export const caMismatch: Rule = {
     const p = ctx.policy;
     if (!p || !p.requested || p.acceptableCAs.length === 0) return [];
     if (ctx.keyEntries.length === 0 && !ctx.sent) return ctx.hasKeystore ? [] : logOnlyCaMismatch(ctx);
+    if (serverLoggedPathFailure(ctx)) return [];
     const cs = chains(ctx);
     const results = cs.map((c) => ({ ...c, m: matchIssuers(c.chain, p.acceptableCAs, "normalised") }));
     if (results.some((r) => r.m.matched)) return [];
@@ -144,6 +147,7 @@ export const dnEncodingMismatch: Rule = {
     if (!p || !p.requested || p.acceptableCAs.length === 0) return [];
     const out: Finding[] = [];
     for (const { alias, chain } of chains(ctx)) {
+      if (chain.some((c) => loggedOrigin(c))) continue; // names from a log: no bytes to compare
       const m = matchIssuers(chain, p.acceptableCAs, "bytes");
       if (m.matched || m.nearMisses.length === 0) continue;
       const near = m.nearMisses[0]!;
@@ -178,6 +182,8 @@ export const signatureAlgorithmMismatch: Rule = {
     const offered = p.signatureAlgorithms.map(schemeName);
     for (const e of ctx.examined) {
       const leaf = e.chain[0]!;
+      // A chain read from a log has no key details (curve, size), and the client was seen signing with it.
+      if (loggedOrigin(leaf)) continue;
       if (!usableScheme(leaf, p.signatureAlgorithms, ctx.tlsVersion)) {
         out.push({
           id: "signature-algorithm-mismatch",

@@ -114,14 +114,14 @@ function validity(ctx: RuleContext, e: StoreEntry, i: number): "expired" | "not-
   return undefined;
 }
 
-/** "at the time of the capture (2026-…Z)" when the judgement is about a past handshake, else "". */
+/** "at the time of the handshake (2026-…Z)" when the judgement is about a past handshake (a capture, a log), else "". */
 function atWhen(ctx: RuleContext): string {
-  return ctx.evidence.today !== undefined && ctx.evidence.today !== ctx.now ? ` at the time of the handshake (${iso(ctx.now)})` : "";
+  return ctx.today !== undefined && ctx.today !== ctx.now ? ` at the time of the handshake (${iso(ctx.now)})` : "";
 }
 
-/** Today's state of a certificate invalid at `ctx.now`, when the handshake is in the past (a capture). */
+/** Today's state of a certificate invalid at `ctx.now`, when the handshake is in the past (a capture, a log). */
 function todayNote(ctx: RuleContext, c: Certificate): string | undefined {
-  const today = ctx.evidence.today;
+  const today = ctx.today;
   if (today === undefined || today === ctx.now) return undefined;
   const still = today > c.notAfter ? "still expired today" : today < c.notBefore ? "still not valid yet today" : "valid today (it was not at the time of the handshake)";
   return `As of ${iso(today)} it is ${still}.`;
@@ -202,8 +202,8 @@ export const keyUsageRule: Rule = {
         out.push({
           id: "eku-missing-client-auth",
           severity: "error",
-          title: `The client certificate "${leaf.subject}" may not be used for TLS client authentication: its extendedKeyUsage is ${info.extendedKeyUsage.join(", ")}`,
-          evidence: [certRef(leaf, entryRole(ctx, e), 0, e.alias, ctx.now), { kind: "field", field: "extendedKeyUsage", value: info.extendedKeyUsage.join(", ") }],
+          title: `The client certificate${ctx.sent?.entry === e ? " the client sent" : ""} "${leaf.subject}" may not be used for TLS client authentication: its extendedKeyUsage is ${info.extendedKeyUsage.join(", ")}`,
+          evidence: [certRef(leaf, entryRole(ctx, e), 0, e.alias === "(sent)" ? undefined : e.alias, ctx.now), { kind: "field", field: "extendedKeyUsage", value: info.extendedKeyUsage.join(", ") }],
           remediation: reissue("extendedKeyUsage clientAuth"),
           reference: "RFC 5280 §4.2.1.12 (id-kp-clientAuth); OpenSSL server alert 43 (verify error 26), Java server 46",
         });
@@ -213,7 +213,7 @@ export const keyUsageRule: Rule = {
           id: "key-usage-missing-digital-signature",
           severity: "error",
           title: `The client certificate "${leaf.subject}" has a keyUsage without digitalSignature (${info.keyUsage.join(", ")}), so it cannot sign the CertificateVerify`,
-          evidence: [certRef(leaf, entryRole(ctx, e), 0, e.alias, ctx.now), { kind: "field", field: "keyUsage", value: info.keyUsage.join(", ") }],
+          evidence: [certRef(leaf, entryRole(ctx, e), 0, e.alias === "(sent)" ? undefined : e.alias, ctx.now), { kind: "field", field: "keyUsage", value: info.keyUsage.join(", ") }],
           remediation: reissue("keyUsage digitalSignature"),
           reference: "RFC 5280 §4.2.1.3; RFC 8446 §4.4.2.2 (the certificate MUST allow the key to be used for signing)",
         });

@@ -273,15 +273,24 @@ export const healthy: Rule = {
     const p = ctx.evidence.probe;
     const done = p ? (p.accepted ?? p.handshakeCompleted) : conv.outcome === "handshake-completed";
     if (!done || conv.alert || closedWithoutAlertSeen(conv)) return [];
-    const sent = ctx.observed && !ctx.observed.empty ? ctx.observed.chain : [];
+    const o = ctx.observed;
+    // What was seen sent: the parsed chain, else (a log: no DER) the certificates the log printed.
+    const sent: Array<{ subject: string; issuer: string }> = o && !o.empty ? (o.chain.length ? o.chain : (o.logged ?? [])) : [];
+    const n = sent.length || (ctx.selection?.sentChain.length ?? 0);
+    const leafRef = sent[0] ? [{ kind: "certificate" as const, role: "client-chain" as const, index: 0, subject: sent[0].subject, issuer: sent[0].issuer }] : [];
     return [
       {
         id: "healthy",
         severity: "info",
         title: ctx.policy?.requested
-          ? `The handshake succeeds with this credential: the client sent ${plural(sent.length || (ctx.selection?.sentChain.length ?? 0), "certificate")} and the server accepted ${sent.length || ctx.selection?.sentChain.length ? "them" : "it"}`
+          ? `The handshake succeeds with this credential: the client sent ${plural(n, "certificate")} and the server accepted ${n === 1 ? "it" : "them"}`
           : "The handshake succeeds (the server did not ask for a client certificate)",
-        evidence: [{ kind: "field", field: "outcome", value: conv.outcome }, ...(conv.tlsVersion ? [{ kind: "field" as const, field: "tls.version", value: conv.tlsVersion }] : []), ...(sent[0] ? [{ kind: "certificate" as const, role: "client-chain" as const, index: 0, subject: sent[0].subject, issuer: sent[0].issuer }] : [])],
+        evidence: [
+          { kind: "field", field: "outcome", value: conv.outcome },
+          ...(conv.tlsVersion ? [{ kind: "field" as const, field: "tls.version", value: conv.tlsVersion }] : []),
+          ...leafRef,
+          ...(sent.length && !o!.chain.length && o!.message?.line !== undefined ? msgRef(o!.message, `${plural(sent.length, "certificate")} (${ctx.logged?.log.file ?? "log"} line ${o!.message.line})`) : []),
+        ],
         remediation: remediation("Nothing to fix.", "either", []),
         reference: "RFC 8446 §4.4 / RFC 5246 §7.4 (authentication messages)",
       },
