@@ -93,8 +93,11 @@ export interface CodeView {
   name: string;
 }
 
-/** One piece of evidence, as the finding holds it, plus a one-line label for people. */
-export type EvidenceView = EvidenceRef & { label: string };
+/**
+ * One piece of evidence, as the finding holds it, plus a one-line label for people. `fromLog`: a DN read from a log
+ * (no DER, compared by name); renderers print "(from a log)" after the DN, outside its quotes (the label already does).
+ */
+export type EvidenceView = EvidenceRef & { label: string; fromLog?: true };
 
 export interface FindingView {
   id: FindingId;
@@ -185,6 +188,8 @@ export interface AcceptableCAView {
   /** As `openssl s_client` prints it. */
   opensslDn: string;
   derHex: string;
+  /** The name was read from a log (no DER: `derHex` is ""): renderers print "(from a log)" after the DN, outside its quotes. */
+  fromLog?: true;
 }
 
 export interface PolicyView {
@@ -420,7 +425,7 @@ function findingViews(findings: Finding[], keyPrefix = "", conversation?: number
       key: `${keyPrefix}${n === 1 ? f.id : `${f.id}-${n}`}`,
       severity: f.severity,
       title: f.title,
-      evidence: f.evidence.map((e) => ({ ...e, label: evidenceLabel(e) })),
+      evidence: f.evidence.map((e) => ({ ...e, label: evidenceLabel(e), ...(e.kind === "dn" && e.derHex === undefined ? { fromLog: true as const } : {}) })),
       remediation: { ...f.remediation, steps: [...f.remediation.steps] },
       reference: f.reference,
       ...(url ? { referenceUrl: url } : {}),
@@ -528,7 +533,8 @@ function evidenceLabel(e: EvidenceRef): string {
         "chain-issuer": "chain issuer",
         "looked-for": "looked for",
       }[e.role];
-      return `${role}: ${e.dn}`;
+      // A name without DER came from a log (compared by name): say so after the DN, as the text renderer does.
+      return `${role}: ${e.dn}${e.derHex === undefined ? " (from a log)" : ""}`;
     }
     case "message":
       return `message #${e.index}${e.frame !== undefined ? ` (frame ${e.frame})` : ""} ${e.type}${e.detail ? `: ${e.detail}` : ""}`;
@@ -582,6 +588,7 @@ function policyView(p: ServerPolicy): PolicyView {
       dn: ca.dn,
       opensslDn: ca.opensslDn,
       derHex: Buffer.from(ca.der).toString("hex"),
+      ...(ca.source === "log" || ca.der.length === 0 ? { fromLog: true as const } : {}),
     })),
     ...(p.certificateAuthoritiesState ? { certificateAuthoritiesState: p.certificateAuthoritiesState } : {}),
     signatureAlgorithms: p.signatureAlgorithms.map((c) => ({ code: c, name: codeName(SIGNATURE_SCHEMES, c) })),
@@ -752,10 +759,12 @@ export function alertJudgedMessage(c: Conversation): number | undefined {
   const peer = a.sender === "server" ? "client→server" : "server→client";
   const fromPeer = c.messages.filter((m) => m.direction === peer && m.index < a.messageIndex).reverse();
   const d = a.alert.description;
-  const cert = fromPeer.find((m) => m.body?.type === "Certificate");
-  if (cert?.body?.type === "Certificate") {
+  // A Certificate from a log has no body unless empty: count what the log printed.
+  const cert = fromPeer.find((m) => m.body?.type === "Certificate" || (m.type === "Certificate" && m.loggedCertificates !== undefined));
+  if (cert) {
+    const n = cert.body?.type === "Certificate" ? cert.body.entries.length : cert.loggedCertificates!.length;
     if (CERTIFICATE_ALERTS.has(d)) return cert.index;
-    if ((d === 40 || d === 116) && cert.body.entries.length === 0) return cert.index;
+    if ((d === 40 || d === 116) && n === 0) return cert.index;
   }
   if (d === 51) {
     const cv = fromPeer.find((m) => m.body?.type === "CertificateVerify");
@@ -796,6 +805,10 @@ function plural(n: number, one: string, many = one + "s"): string {
 /** One short line describing a message's content, from its decoded body. */
 function messageDetail(m: TranscriptMessage): string | undefined {
   const b = m.body;
+  // From a log: no bytes, but the certificates the log printed ([] = an empty Certificate).
+  if (!b && m.type === "Certificate" && m.loggedCertificates) {
+    return m.loggedCertificates.length === 0 ? "empty (certificates_length 0)" : plural(m.loggedCertificates.length, "certificate");
+  }
   if (!b) return m.encrypted ? "encrypted" : undefined;
   switch (b.type) {
     case "ClientHello": {
