@@ -24,12 +24,12 @@ import { HandshakeJoiner, type JoinedHandshake } from "./handshake.js";
 import { decodeAlert } from "./messages/alert.js";
 import { decodeHandshakeMessage, HS } from "./messages/index.js";
 import { Reader } from "./reader.js";
-import { RecordDeframer, type SkippedBytes } from "./record.js";
+import { innerPlaintextLengthWarning, RecordDeframer, recordLengthWarning, type RecordProtectionKind, type SkippedBytes } from "./record.js";
 import { contentTypeName, HANDSHAKE_MESSAGE_NAMES } from "./tables.js";
 import { KeyLog, type KeyLogLabel } from "./tls13/keylog.js";
 import { nextTrafficSecret, TLS13_SUITES } from "./tls13/keySchedule.js";
 import { RecordProtection } from "./tls13/recordProtection.js";
-import type { ContentTypeName, Direction, HandshakeMessage, TlsRecord, WireMessage } from "./types.js";
+import type { ContentTypeName, Direction, HandshakeMessage, TlsRecord, WireMessage, WireWarning } from "./types.js";
 
 /** Capture metadata of a pushed chunk; passed through untouched (opaque to the wire layer). */
 export interface ChunkMeta {
@@ -104,6 +104,11 @@ class Side {
   flightOver = false;
   notTlsReported = false;
   held: Held[] = [];
+  /**
+   * Warnings about the record being processed, attached to every message it completes; kept for the next message
+   * when the record completed none (a handshake message continued in the next record).
+   */
+  warnings: WireWarning[] = [];
   meta: ChunkMeta | undefined;
   out: DecodedMessage[] = [];
   readonly joined: JoinedHandshake[] = [];
@@ -253,6 +258,28 @@ export class ConnectionDecoder {
   }
 
   private processRecord(s: Side, rec: TlsRecord, final: boolean): void {
+    const warning = recordLengthWarning(rec, this.protectionOf(s, rec));
+    if (warning) s.warnings.push(warning);
+    const out = s.out.length;
+    const held = s.held.length;
+    this.dispatchRecord(s, rec, final);
+    if (s.held.length > held) {
+      // held until its key arrives: it is checked again when processed
+      if (warning) s.warnings.pop();
+    } else if (s.out.length > out) s.warnings = [];
+  }
+
+  /** Which record-layer length limit applies to `rec` (mirrors the dispatch in {@link dispatchRecord}). */
+  private protectionOf(s: Side, rec: TlsRecord): RecordProtectionKind {
+    const v13 = this.state.version === 0x0304;
+    const appData = rec.contentType === CT_APPDATA;
+    if (v13 && this.serverHelloSeen && appData) return "tls13-ciphertext";
+    if (s.ccs12 && !v13) return "tls12-ciphertext";
+    if (!this.serverHelloSeen && appData && s.isClient && this.state.clientRandom) return "tls13-ciphertext"; // 0-RTT early data
+    return "plaintext";
+  }
+
+  private dispatchRecord(s: Side, rec: TlsRecord, final: boolean): void {
     const ct = rec.contentType;
     const v13 = this.state.version === 0x0304;
     if (v13 && this.serverHelloSeen && ct === CT_APPDATA) return this.protected13(s, rec, final);
@@ -376,6 +403,8 @@ export class ConnectionDecoder {
         },
       });
     }
+    const innerWarning = innerPlaintextLengthWarning(rec.fragment.length - s.prot.suite.tagLength, rec.streamOffset);
+    if (innerWarning) s.warnings.push(innerWarning);
     const inner = opened.contentType;
     if (inner === CT_HANDSHAKE) return this.handshake(s, opened.content, rec.streamOffset, true);
     if (inner === CT_ALERT) return this.alerts(s, opened.content, rec.streamOffset, true);
@@ -585,6 +614,7 @@ export class ConnectionDecoder {
       raw: m.raw,
       body: m.body,
     };
+    if (s.warnings.length > 0) msg.warnings = s.warnings.slice();
     const meta = s.meta;
     if (meta) {
       if (meta.frame !== undefined) msg.frame = meta.frame;

@@ -5,7 +5,7 @@
  * Performance: records are handed out as views into the pushed chunk where they fit in it; only a record split
  * across chunks is copied (once). Nothing is allocated per record beyond the TlsRecord object.
  */
-import type { TlsRecord } from "./types.js";
+import type { TlsRecord, WireWarning } from "./types.js";
 
 /** RFC 8446 §5.1: TLSPlaintext.length MUST NOT exceed 2^14 bytes. */
 export const MAX_PLAINTEXT_LENGTH = 1 << 14;
@@ -15,6 +15,54 @@ export const MAX_TLS13_CIPHERTEXT_LENGTH = (1 << 14) + 256;
 export const MAX_TLS12_CIPHERTEXT_LENGTH = (1 << 14) + 2048;
 /** Size of the record header: type(1) legacy_record_version(2) length(2). */
 export const RECORD_HEADER_LENGTH = 5;
+/** RFC 8446 §5.4: the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1 bytes. */
+export const MAX_TLS13_INNER_PLAINTEXT_LENGTH = (1 << 14) + 1;
+
+/**
+ * How a record is protected, which decides its length limit:
+ * - `plaintext`: TLSPlaintext (RFC 8446 §5.1, RFC 5246 §6.2.1), at most 2^14 bytes.
+ * - `tls13-ciphertext`: TLS 1.3 TLSCiphertext (RFC 8446 §5.2), at most 2^14 + 256 bytes.
+ * - `tls12-ciphertext`: TLS 1.2 (and earlier) TLSCiphertext (RFC 5246 §6.2.3), at most 2^14 + 2048 bytes.
+ */
+export type RecordProtectionKind = "plaintext" | "tls13-ciphertext" | "tls12-ciphertext";
+
+const LIMITS: Readonly<Record<RecordProtectionKind, { limit: number; structure: string; spec: string }>> = {
+  plaintext: { limit: MAX_PLAINTEXT_LENGTH, structure: "TLSPlaintext", spec: "RFC 8446 §5.1" },
+  "tls13-ciphertext": { limit: MAX_TLS13_CIPHERTEXT_LENGTH, structure: "TLS 1.3 TLSCiphertext", spec: "RFC 8446 §5.2" },
+  "tls12-ciphertext": { limit: MAX_TLS12_CIPHERTEXT_LENGTH, structure: "TLS 1.2 TLSCiphertext", spec: "RFC 5246 §6.2.3" },
+};
+
+/**
+ * The `tls.record.length.invalid` warning for a record whose fragment is longer than its protection allows, or
+ * undefined when the length is legal. The receiver MUST end the connection with a record_overflow alert (RFC 8446
+ * §5.1/§5.2, RFC 5246 §6.2.3); we decode it anyway and say so.
+ */
+export function recordLengthWarning(rec: TlsRecord, kind: RecordProtectionKind): WireWarning | undefined {
+  const { limit, structure, spec } = LIMITS[kind];
+  const length = rec.fragment.length;
+  if (length <= limit) return undefined;
+  return {
+    field: "tls.record.length.invalid",
+    message: `${structure} record of ${length} bytes is over the ${limit}-byte limit (${spec}); a conforming peer answers record_overflow`,
+    value: length,
+    limit,
+    spec,
+    streamOffset: rec.streamOffset,
+  };
+}
+
+/** The `tls.record.length.invalid` warning for a decrypted TLS 1.3 TLSInnerPlaintext over 2^14 + 1 bytes (RFC 8446 §5.4). */
+export function innerPlaintextLengthWarning(innerLength: number, streamOffset: number): WireWarning | undefined {
+  if (innerLength <= MAX_TLS13_INNER_PLAINTEXT_LENGTH) return undefined;
+  return {
+    field: "tls.record.length.invalid",
+    message: `TLS 1.3 TLSInnerPlaintext of ${innerLength} bytes is over the ${MAX_TLS13_INNER_PLAINTEXT_LENGTH}-byte limit (RFC 8446 §5.4); a conforming peer answers record_overflow`,
+    value: innerLength,
+    limit: MAX_TLS13_INNER_PLAINTEXT_LENGTH,
+    spec: "RFC 8446 §5.4",
+    streamOffset,
+  };
+}
 
 /**
  * Whether `bytes` starts like a TLS record header: a known content type (20..24), a record version 3.0..3.4
@@ -36,6 +84,18 @@ export function looksLikeTlsRecordHeader(bytes: Uint8Array, at = 0): boolean {
     if (len === 0 && ct !== 23) return false;
   }
   return true;
+}
+
+/**
+ * Header check once framing is established (the previous record ended here): a known content type and record
+ * version 3.x, with *any* length. An over-long record is then delivered (and flagged by the connection decoder as
+ * `tls.record.length.invalid`) rather than treated as lost framing; the strict {@link looksLikeTlsRecordHeader}
+ * is kept for stream starts and resynchronisation, where the length limit helps tell TLS from noise.
+ */
+function inSyncRecordHeader(bytes: Uint8Array, at: number): boolean {
+  const ct = bytes[at]!;
+  if (ct < 20 || ct > 24 || bytes[at + 1] !== 3 || bytes[at + 2]! > 4) return false;
+  return ct === 23 || bytes[at + 3] !== 0 || bytes[at + 4] !== 0;
 }
 
 /** Bytes that were skipped because they were not (or could not be placed in) a TLS record. */
@@ -60,6 +120,9 @@ export interface RecordSink {
  *
  * - At stream start, bytes that do not look like a record header make the stream "not TLS" (`notTls`), and the
  *   deframer then reports everything as skipped with reason "not-tls" (it never guesses TLS inside, say, HTTP).
+ * - Once in frame, a header with a known content type and version 3.x is followed whatever its length, so a record
+ *   over the RFC limits is delivered (the connection decoder flags it `tls.record.length.invalid`) instead of
+ *   being taken for lost framing.
  * - `gap(n)`: n bytes of the stream were lost (capture loss). If the gap ends inside the current record, the next
  *   header position is still known exactly and framing continues there; otherwise the deframer scans for a
  *   plausible header (confirmed by a plausible header right after it, when available) and reports what it skipped.
@@ -150,7 +213,7 @@ export class RecordDeframer {
     const n = buf.length;
     while (n - p >= RECORD_HEADER_LENGTH) {
       const len = (buf[p + 3]! << 8) | buf[p + 4]!;
-      if (!looksLikeTlsRecordHeader(buf, p)) {
+      if (!inSyncRecordHeader(buf, p)) {
         // Framing lost mid-stream (corruption or a gap we were not told about): scan.
         this.scanning = true;
         this.lostRecords = true;
@@ -207,7 +270,7 @@ export class RecordDeframer {
     const resume = pendStart + (pend?.length ?? 0) + missing;
     this.pending = null;
     this.lostRecords = true;
-    if (pend && pend.length >= RECORD_HEADER_LENGTH && !this.scanning && looksLikeTlsRecordHeader(pend)) {
+    if (pend && pend.length >= RECORD_HEADER_LENGTH && !this.scanning && inSyncRecordHeader(pend, 0)) {
       const end = pendStart + RECORD_HEADER_LENGTH + ((pend[3]! << 8) | pend[4]!);
       this.sink.skipped({ streamOffset: pendStart, length: pend.length, reason: "gap" });
       if (end >= resume) {

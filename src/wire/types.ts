@@ -26,6 +26,29 @@ export interface TlsRecord {
   streamOffset: number;
 }
 
+/**
+ * A problem found while decoding that did not stop decoding (Wireshark expert info of severity "warn"): the bytes
+ * were still decoded as far as possible, and the message carries this note. `field` is the Wireshark expert-info
+ * name for the concept, so a user can find the same thing in Wireshark.
+ */
+export interface WireWarning {
+  /**
+   * Wireshark expert-info name:
+   * - `tls.record.length.invalid`: a record (or TLS 1.3 TLSInnerPlaintext) longer than its RFC limit.
+   */
+  field: "tls.record.length.invalid";
+  /** One line for a person, naming the structure, its length, the limit and the rule. */
+  message: string;
+  /** The offending value (bytes). */
+  value: number;
+  /** The largest value allowed (bytes). */
+  limit: number;
+  /** Where the rule is written, e.g. "RFC 8446 §5.1". */
+  spec: string;
+  /** Stream offset of the record header the problem was found in. */
+  streamOffset: number;
+}
+
 /** One extension, known or not (RFC 8446 §4.2). `raw` is extension_data without type/length. */
 export interface Extension {
   type: number;
@@ -217,6 +240,11 @@ export interface WireMessage {
   endStreamOffset: number;
   /** Original bytes: for handshake messages the 4-byte header + body; for alerts the 2 bytes. */
   raw: Uint8Array;
+  /**
+   * Problems in the record(s) that carried this message which did not stop decoding (e.g. a record over the RFC
+   * length limit: `tls.record.length.invalid`). Absent when there were none.
+   */
+  warnings?: WireWarning[];
   body:
     | HandshakeMessage
     | AlertMessage
