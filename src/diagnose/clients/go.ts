@@ -8,6 +8,10 @@
  *   non-empty, `bytes.Equal(cert.RawIssuer, ca)` for some certificate of the chain — DER bytes, no normalisation.
  * - handshake_client.go `certificateRequestInfoFromMsg` (TLS 1.2): schemes are first narrowed by certificate_types
  *   (RSA schemes need rsa_sign(1); ECDSA and Ed25519 need ecdsa_sign(64)).
+ * - handshake_messages.go `certificateRequestMsgTLS13.unmarshal`: a certificate_authorities extension with an empty
+ *   list (RFC 8446 §4.2.4 forbids it; OpenSSL 3.0 `-no_ca_names` sends one) fails to parse, so conn.go
+ *   `readHandshake` sends alert unexpected_message and the handshake ends with "local error: tls: unexpected message"
+ *   before any Certificate (verified against the real Go 1.19 client in test/diagnose/real-clients.test.ts).
  * Go supports no DSA, Ed448 or RSASSA-PSS (id-RSASSA-PSS) keys.
  */
 import type { ServerPolicy, StoreEvidence } from "../../evidence/model.js";
@@ -36,6 +40,17 @@ export function selectGo(stores: StoreEvidence[], policy: ServerPolicy, ctx: Sel
   const entries = keyEntries(stores, ctx.alias);
   const reasons: AliasReason[] = [];
   if (!policy.requested) return { ...base, sentChain: [], empty: false, reasons, summary: "The server did not request a certificate; Go sends none." };
+  if (ctx.tlsVersion === "1.3" && policy.certificateAuthoritiesState === "present-empty") {
+    for (const entry of entries) reasons.push({ alias: entry.alias, accepted: false, why: "not considered: Go rejects the CertificateRequest itself (empty certificate_authorities extension)" });
+    return {
+      ...base,
+      sentChain: [],
+      empty: true,
+      reasons,
+      summary:
+        'The CertificateRequest carries an empty certificate_authorities extension (invalid, RFC 8446 §4.2.4): Go cannot parse it, sends alert unexpected_message and fails with "local error: tls: unexpected message" before sending any Certificate.',
+    };
+  }
   const schemes = goSchemes(policy, ctx.tlsVersion);
   for (const entry of entries) {
     const leaf = entry.chain[0]!;
