@@ -26,7 +26,7 @@ import { probe } from "../../src/probe/probe.js";
 import { decodeConnection } from "../../src/wire/connection.js";
 import type { CertificateMsg, Direction } from "../../src/wire/types.js";
 import { makeLabPki, run, type LabName, type LabPki } from "../helpers/labPki.js";
-import { startOpensslServer, stopAllPeers, type Peer } from "../helpers/peers.js";
+import { runJavaClient, startOpensslServer, stopAllPeers, type Peer } from "../helpers/peers.js";
 
 type Tls = "1.2" | "1.3";
 const VERSIONS: Tls[] = ["1.2", "1.3"];
@@ -180,13 +180,21 @@ async function runTool(cmd: string, args: string[], env?: NodeJS.ProcessEnv, inp
   return out;
 }
 
-const CLIENTS: Record<"go" | "openssl" | "node" | "curl", (r: ClientRun) => Promise<string>> = {
+const CLIENTS: Record<"go" | "openssl" | "openssl-cert-only" | "node" | "curl", (r: ClientRun) => Promise<string>> = {
   go: async (r) =>
     runTool(await buildGoClient(), ["-connect", `127.0.0.1:${r.port}`, "-cert", r.chain, "-key", r.key, "-tls", r.tls, "-keylog", r.keyLog]),
   openssl: (r) =>
     runTool(
       "openssl",
       ["s_client", "-connect", `127.0.0.1:${r.port}`, "-cert", r.chain, ...(r.hasExtra ? ["-cert_chain", r.extra] : []), "-key", r.key, r.tls === "1.2" ? "-tls1_2" : "-tls1_3", "-keylogfile", r.keyLog, "-ign_eof"],
+      undefined,
+      "GET / HTTP/1.0\r\n\r\n",
+    ),
+  // What people often type: the whole chain file given to -cert and no -cert_chain.
+  "openssl-cert-only": (r) =>
+    runTool(
+      "openssl",
+      ["s_client", "-connect", `127.0.0.1:${r.port}`, "-cert", r.chain, "-key", r.key, r.tls === "1.2" ? "-tls1_2" : "-tls1_3", "-keylogfile", r.keyLog, "-ign_eof"],
       undefined,
       "GET / HTTP/1.0\r\n\r\n",
     ),
@@ -293,7 +301,7 @@ async function runReal(stack: keyof typeof CLIENTS, server: string, files: Await
  * One scenario: the real client's Certificate message must be what the scenario says (so the scenario cannot
  * drift), and the model must predict exactly it: same outcome, same certificates (DER) in the same order.
  */
-async function observe(stack: keyof typeof CLIENTS, s: Scenario, tlsVersion: Tls): Promise<void> {
+async function observe(stack: Exclude<keyof typeof CLIENTS, "openssl-cert-only">, s: Scenario, tlsVersion: Tls): Promise<void> {
   const key = `${s.server}-${tlsVersion}`;
   const { policy, tlsVersion: negotiated } = policies[key]!;
   const files = await credentialFiles(s.cert, s.leafOnly ?? false);
@@ -373,6 +381,35 @@ if (!HAVE_GO) {
   });
 }
 
+describe.skipIf(!HAVE_GO)("Go and Java differ on a name equal only after normalisation", () => {
+  // The contrast the Go model exists for: JSSE compares X500Principal (RFC 2253 canonical form) and sends, Go
+  // compares RawIssuer bytes and does not. TLS 1.2, so the Certificate message is read without a key log.
+  it("the real JSSE client (SunX509) sends client-good to the server listing LAB ROOT A (PrintableString); Go does not", async () => {
+    const files = await credentialFiles("client-good", false);
+    const stores: StoreEvidence[] = [{ store: await loadKeystore(files.bundle), role: "client-keystore" }];
+    const { policy } = policies["norm-1.2"]!;
+    const javaModel = selectClientCertificate("java", stores, policy, { tlsVersion: "1.2", now: Date.now(), keyManager: "SunX509" });
+    const goModel = selectClientCertificate("go", stores, policy, { tlsVersion: "1.2", now: Date.now() });
+    expect(goModel.reasons[0]!.why).toMatch(/only after normalisation/);
+
+    const p12 = await lab.toPkcs12("client-good", { password: "changeit-123", file: join(work, "norm-client-good.p12") });
+    const relay = await startRelay(servers["norm-1.2"]!.port);
+    relays.add(relay);
+    try {
+      const java = await runJavaClient({ port: relay.port, keystore: p12, password: "changeit-123", keyManager: "SunX509", tls: "1.2" });
+      const sent = sentCertificates(await relay.done, "");
+      expect(sent, java.result).toEqual(javaModel.sentChain.map((c) => Buffer.from(c.der).toString("hex")));
+      expect(sent).toHaveLength(2);
+    } finally {
+      relays.delete(relay);
+      await relay.close();
+    }
+    const go = await runReal("go", "norm-1.2", files, "1.2");
+    expect(go.outcome).toBe("empty");
+    expect(goModel.empty).toBe(true);
+  }, 20_000);
+});
+
 const PASSTHROUGH_SCENARIOS: Scenario[] = [
   { name: "chain under the listed Root A", cert: "client-good", server: "rootA", expect: "sent" },
   { name: "chain from an unlisted CA (Root B)", cert: "client-rootB", server: "rootA", expect: "sent" },
@@ -388,3 +425,17 @@ for (const stack of ["openssl", "node", "curl"] as const) {
     }
   });
 }
+
+describe("openssl s_client -cert chain.pem without -cert_chain", () => {
+  for (const v of VERSIONS) {
+    it(`sends only the first certificate of the file, and the model says how to send the rest (TLS ${v})`, async () => {
+      const files = await credentialFiles("client-good", false);
+      const stores: StoreEvidence[] = [{ store: await loadKeystore(files.bundle), role: "client-keystore" }];
+      const predicted = selectClientCertificate("openssl", stores, policies[`rootA-${v}`]!.policy, { tlsVersion: v, now: Date.now() });
+      const real = await runReal("openssl-cert-only", `rootA-${v}`, files, v);
+      expect(real.sent).toEqual([Buffer.from(stores[0]!.store.entries.find((e) => e.kind === "private-key")!.chain[0]!.der).toString("hex")]);
+      expect(predicted.sentChain).toHaveLength(2); // the configured chain, as libssl / Node / curl send it
+      expect(predicted.reasons[0]!.why).toMatch(/-cert_chain; -cert reads only the first certificate/);
+    });
+  }
+});

@@ -2,8 +2,12 @@
  * OpenSSL (s_client, libssl with SSL_CTX_use_certificate_chain_file), Node `tls.connect({ cert, key })` and curl
  * (`--cert/--key`, OpenSSL backend): the configured certificate and exactly the chain configured with it are sent
  * whatever the server's CA list says (no client_cert_cb is installed). Measured in alert-matrix.md ("OpenSSL
- * s_client and Node never filter by the CA list"). OpenSSL and Node refuse a key that does not match the certificate
- * before connecting (`key values mismatch`), so nothing is sent then.
+ * s_client and Node never filter by the CA list") and against the real clients in
+ * test/diagnose/real-clients.test.ts. "Configured" differs per tool: Node's `cert` and curl's `--cert` send every
+ * certificate of the PEM file; `openssl s_client -cert F` reads only the FIRST certificate of F (the rest must be
+ * given with `-cert_chain`), so with `-cert chain.pem` alone it sends the leaf only (OpenSSL 3.0, measured).
+ * OpenSSL and Node refuse a key that does not match the certificate before connecting (`key values mismatch`), so
+ * nothing is sent then.
  */
 import { createPublicKey } from "node:crypto";
 import type { ClientStack, ServerPolicy, StoreEvidence } from "../../evidence/model.js";
@@ -42,7 +46,8 @@ export function selectPassthrough(stack: Extract<ClientStack, "openssl" | "node"
       reasons.unshift({ alias: entry.alias, accepted: false, why: "its private key does not match the certificate: the client refuses it before connecting (\"key values mismatch\")" });
       return { ...base, sentChain: [], empty: true, reasons, summary: `The key configured with ${q(entry.alias)} does not match its certificate, so ${stack} fails before the handshake.` };
     }
-    reasons.unshift({ alias: entry.alias, accepted: true, why: `${stack} sends the configured certificate and chain regardless of the server's CA list` });
+    const sClientNote = stack === "openssl" && entry.chain.length > 1 ? " (openssl s_client: pass the intermediates with -cert_chain; -cert reads only the first certificate of its file)" : "";
+    reasons.unshift({ alias: entry.alias, accepted: true, why: `${stack} sends the configured certificate and chain regardless of the server's CA list${sClientNote}` });
     return { ...base, chosen: { alias: entry.alias, chain: entry.chain }, sentChain: entry.chain, empty: false, reasons, summary: `${stack} sends ${q(entry.alias)} (${entry.chain.length} certificate(s)), as configured.` };
   };
 }
