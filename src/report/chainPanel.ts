@@ -39,6 +39,8 @@ export interface PanelCAView {
   opensslDn: string;
   /** Chain certificate indexes whose issuer is this name. */
   matchedByIssuerOf: number[];
+  /** The name was read from a log (no DER): renderers print "(from a log)" after it. */
+  fromLog?: true;
 }
 
 /** A DN a finding says was looked for (role "looked-for" / "leaf-issuer"). */
@@ -111,6 +113,7 @@ export function buildChainPanel(input: PanelInput): ChainPanelView | undefined {
     dn: ca.dn,
     opensslDn: ca.opensslDn,
     matchedByIssuerOf: chainViews.filter((c) => c.issuerMatches.some((m) => m.caIndex === k)).map((c) => c.index),
+    ...(ca.source === "log" || ca.der.length === 0 ? { fromLog: true as const } : {}),
   }));
 
   const lookedFor: LookedForView[] = [];

@@ -116,7 +116,7 @@ function panelLines(p: ChainPanelView): string[] {
   if (p.acceptableCAs.length) {
     out.push(`Acceptable CA names (${p.acceptableCAs.length}; the server asks for a client certificate ${CHAIN_WORDING}):`);
     for (const ca of p.acceptableCAs) {
-      out.push(`${ca.index + 1}. ${mdCode(ca.dn)}${ca.matchedByIssuerOf.length ? ` ← issuer of chain #${ca.matchedByIssuerOf.join(", #")}` : ""}`);
+      out.push(`${ca.index + 1}. ${mdCode(ca.dn)}${ca.fromLog ? " (from a log)" : ""}${ca.matchedByIssuerOf.length ? ` ← issuer of chain #${ca.matchedByIssuerOf.join(", #")}` : ""}`);
     }
     out.push("");
   }

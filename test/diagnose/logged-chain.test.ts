@@ -10,6 +10,8 @@ import type { Evidence, LogEvidence } from "../../src/evidence/model.js";
 import { readLog } from "../../src/logs/index.js";
 import { transcriptLines } from "../../src/report/text/probe.js";
 import { buildReportView } from "../../src/report/view.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
+import { renderHtml } from "../../src/report/html/page.js";
 import { javaClientVsOpenssl, makeLab, stopAll, type JavaRun, type Lab } from "../logs/lab.js";
 
 let lab: Lab;
@@ -66,6 +68,12 @@ describe("diagnose --log: the chain the log shows the client sent", () => {
     const withDn = { ...d, findings: [{ ...d.findings[0]!, evidence: [{ kind: "dn" as const, role: "acceptable-ca" as const, dn }] }] };
     const e = buildReportView({ kind: "diagnose", evidence: { now: today(), stores: [], conversations: [conv] }, diagnosis: withDn }).findings[0]!.evidence[0]!;
     expect(e).toMatchObject({ label: `acceptable CA: ${dn} (from a log)`, fromLog: true });
+    // ... and the Markdown and HTML renderers print the mark after the DN, outside it.
+    const withCas = buildReportView({ kind: "diagnose", evidence: { now: today(), stores: [], conversations: [conv], policy: ev.handshakes[0]!.policy!, logs: [ev] }, diagnosis: withDn });
+    const md = renderMarkdown(withCas);
+    expect(md).toContain(`\`${dn}\` (from a log)`);
+    const html = renderHtml(withCas);
+    expect(html).toMatch(/<span class="dn">[^<]*<\/span> <span class="muted">\(from a log\)<\/span>/);
   });
 
   it("expired leaf (TLS 1.3, 45) → client-cert-expired at the log's handshake time, still expired today; 45 confirms", () => {

@@ -63,7 +63,7 @@ export function renderChainPanel(p: ChainPanelView, idPrefix = ""): string {
   const cas = p.acceptableCAs.map(
     (ca) =>
       `<li class="ca${ca.matchedByIssuerOf.length ? " matched" : ""}" id="${q}ca-${ca.index}" data-ca-index="${ca.index}"><strong>CA ${ca.index + 1}</strong><br>` +
-      `<span class="dn">${esc(ca.dn)}</span><br><span class="muted">openssl: ${esc(ca.opensslDn)}</span>` +
+      `<span class="dn">${esc(ca.dn)}</span>${ca.fromLog ? ` <span class="muted">(from a log)</span>` : ""}<br><span class="muted">openssl: ${esc(ca.opensslDn)}</span>` +
       (ca.matchedByIssuerOf.length
         ? `<br><span class="match">✓ issuer of ${ca.matchedByIssuerOf.map((i) => `<a href="#${q}chain-${i}">#${i}</a>`).join(", ")}</span>`
         : "") +

@@ -8,7 +8,7 @@ function evidenceItem(e: FindingView["evidence"][number], conversation: number):
     case "message":
       return `<li><a href="#c${conversation}-msg-${e.index}">message #${e.index}</a>${e.frame !== undefined ? ` (frame ${e.frame})` : ""} ${esc(e.type)}${e.detail ? `: ${esc(e.detail)}` : ""}</li>`;
     case "dn":
-      return `<li>${esc(e.label.slice(0, e.label.indexOf(":") + 1))} <span class="dn">${esc(e.dn)}</span></li>`;
+      return `<li>${esc(e.label.slice(0, e.label.indexOf(":") + 1))} <span class="dn">${esc(e.dn)}</span>${e.fromLog ? ` <span class="muted">(from a log)</span>` : ""}</li>`;
     case "field":
       return `<li><code>${esc(e.field)}</code> = <code>${esc(String(e.value))}</code>${e.frame !== undefined ? ` (frame ${e.frame})` : ""}</li>`;
     default:
