@@ -55,6 +55,16 @@ describe("diagnose engine", () => {
     expect(ids(ev([ks["client-rootB"]!, ts], { policy: policy([caOf(rootA)]) }))).toEqual(["ca-mismatch", "server-truststore-missing-issuer"]);
     expect(ids(ev([ks["client-good"]!, ts], { policy: policy([caOf(rootA)]) }))).toEqual([]);
   });
+  it("TLS 1.3 empty certificate_authorities extension: an error for the clients that abort on it (Java, Go), a warning for the others", () => {
+    const p = policy([], { certificateAuthoritiesState: "present-empty" });
+    const conv13 = conversation(null, undefined, "1.3");
+    const sev = (clientStack: Evidence["clientStack"]) =>
+      diagnose({ ...ev([ks["client-good"]!], { policy: p, conversations: [conv13] }), ...(clientStack ? { clientStack } : {}) }).findings.find((f) => f.id === "empty-certificate-authorities-extension");
+    expect(sev("java")).toMatchObject({ severity: "error", title: expect.stringContaining("Java client aborts with decode_error (50)") });
+    expect(sev("go")).toMatchObject({ severity: "error", title: expect.stringContaining("Go client aborts with unexpected_message (10)") });
+    expect(sev("openssl")?.severity).toBe("warning");
+    expect(sev("node")?.severity).toBe("warning");
+  });
   it("expired, EKU, key mismatch each give their own id; the alert confirms them", () => {
     const p = policy([caOf(rootA)]);
     expect(ids(ev([ks["client-expired"]!], { policy: p, conversations: [conversation([new Uint8Array(0)].slice(1), 45)] }))).toContain("client-cert-expired");
