@@ -23,7 +23,16 @@ export { DecodeError, isDecodeError } from "./wire/errors.js";
 export type { DecodeErrorKind } from "./wire/errors.js";
 export { decodeHandshakeMessage, encodeHandshakeMessage } from "./wire/messages/index.js";
 export type { DecodeContext } from "./wire/messages/index.js";
-export { RecordDeframer, looksLikeTlsRecordHeader } from "./wire/record.js";
+export {
+  RecordDeframer,
+  looksLikeTlsRecordHeader,
+  recordLengthWarning,
+  MAX_PLAINTEXT_LENGTH,
+  MAX_TLS13_CIPHERTEXT_LENGTH,
+  MAX_TLS13_INNER_PLAINTEXT_LENGTH,
+  MAX_TLS12_CIPHERTEXT_LENGTH,
+} from "./wire/record.js";
+export type { RecordProtectionKind, SkippedBytes } from "./wire/record.js";
 export { HandshakeJoiner } from "./wire/handshake.js";
 export {
   nameOf,
