@@ -48,6 +48,7 @@ import { protectedRecord13 } from "./connection/tls13.js";
 
 export type { ChunkMeta, ConnectionState, DecodedMessage } from "./connection/side.js";
 
+/** Options of {@link ConnectionDecoder} and {@link decodeConnection}. */
 export interface ConnectionDecoderOptions {
   /** Secrets for TLS 1.3 decryption. More can be added with `addKeyLog`. */
   keyLog?: KeyLog;

@@ -12,10 +12,16 @@
  */
 export type DecodeErrorKind = "short" | "trailing" | "range" | "duplicate" | "illegal";
 
+/**
+ * Thrown by the wire codec (decodeHandshakeMessage, extension and record readers) on malformed bytes, and only
+ * there. `message` reads "<what>: truncated at byte <offset> (need N bytes, have M)" and similar; `offset` is a
+ * byte offset within the buffer handed to the decoder; `wiresharkField` names the matching expert-info field.
+ */
 export class DecodeError extends Error {
   override readonly name = "DecodeError";
   /** What was being read, e.g. "ClientHello.cipher_suites". */
   readonly what: string;
+  /** Which rule the bytes broke (see {@link DecodeErrorKind}). */
   readonly kind: DecodeErrorKind;
   /** Byte offset (within the buffer handed to the decoder) where the problem was found. */
   readonly offset: number;
@@ -65,6 +71,7 @@ export class DecodeError extends Error {
   }
 }
 
+/** Type guard: true when `e` is a {@link DecodeError} (malformed bytes), as opposed to an MtlsDoctorError or a bug. */
 export function isDecodeError(e: unknown): e is DecodeError {
   return e instanceof DecodeError;
 }

@@ -8,7 +8,9 @@
 
 /** Which way a record or message travelled. */
 export type Direction = "client→server" | "server→client";
+/** Client to server: the Direction of ClientHello, the client Certificate, CertificateVerify, ... */
 export const C2S: Direction = "client→server";
+/** Server to client: the Direction of ServerHello, CertificateRequest, the server Certificate, ... */
 export const S2C: Direction = "server→client";
 
 /** RFC 8446 §5.1 ContentType. */
@@ -60,37 +62,59 @@ export interface Extension {
 /** A distinguished name as carried in certificate_authorities: DER of the X.501 Name, unparsed. */
 export type DistinguishedNameDer = Uint8Array;
 
+/**
+ * ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2), handshake type 1. Code points stay numbers (IANA names via
+ * `nameOf`); the convenience fields are read from their extensions when present, all extensions stay in
+ * `extensions`. Decoding a malformed one throws DecodeError.
+ */
 export interface ClientHello {
   type: "ClientHello";
   msgType: 1;
+  /** legacy_version, e.g. 0x0303 (TLS 1.2; TLS 1.3 offers its versions in supported_versions). */
   legacyVersion: number;
-  random: Uint8Array; // 32 bytes
+  /** The 32-byte ClientHello.random (also the key of the connection in a key log). */
+  random: Uint8Array;
+  /** legacy_session_id, 0–32 bytes. */
   sessionId: Uint8Array;
+  /** CipherSuite code points (2 bytes each) in the client's preference order, GREASE included. */
   cipherSuites: number[];
+  /** compression_methods bytes (only 0 = null is legal in TLS 1.3). */
   compressionMethods: number[];
   extensions: Extension[];
   /** From server_name (RFC 6066 §3), host_name entry. */
   serverName?: string;
   /** From supported_versions (RFC 8446 §4.2.1). */
   supportedVersions?: number[];
+  /** From signature_algorithms (RFC 8446 §4.2.3): SignatureScheme code points in the client's preference order. */
   signatureAlgorithms?: number[];
+  /** From application_layer_protocol_negotiation (RFC 7301 §3.1): protocol names, e.g. "h2", "http/1.1". */
   alpn?: string[];
 }
 
+/**
+ * ServerHello or HelloRetryRequest (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3), handshake type 2. Decoding a malformed
+ * one throws DecodeError.
+ */
 export interface ServerHello {
   /** A ServerHello whose random is the special HRR value (RFC 8446 §4.1.3) is a HelloRetryRequest. */
   type: "ServerHello" | "HelloRetryRequest";
   msgType: 2;
+  /** legacy_version (0x0303 in TLS 1.3; the real version is `selectedVersion`). */
   legacyVersion: number;
+  /** 32 bytes; the fixed HelloRetryRequest value marks an HRR (RFC 8446 §4.1.3). */
   random: Uint8Array;
+  /** legacy_session_id_echo, 0–32 bytes. */
   sessionId: Uint8Array;
+  /** The selected CipherSuite code point. */
   cipherSuite: number;
+  /** The selected compression method (0 = null). */
   compressionMethod: number;
   extensions: Extension[];
   /** supported_versions selected_version, when present (TLS 1.3). */
   selectedVersion?: number;
 }
 
+/** One entry of a Certificate message's certificate_list (RFC 8446 §4.4.2; in TLS 1.2 only the DER). */
 export interface CertificateEntry {
   /** DER of one X.509 certificate. */
   certData: Uint8Array;
@@ -98,6 +122,11 @@ export interface CertificateEntry {
   extensions: Extension[];
 }
 
+/**
+ * Certificate message (RFC 5246 §7.4.2 / §7.4.6, RFC 8446 §4.4.2), handshake type 11: the sender's chain, leaf
+ * first. An empty list (`certificatesLength` 0) is how a client says it has no certificate to send. Decoding a
+ * malformed one throws DecodeError.
+ */
 export interface CertificateMsg {
   type: "Certificate";
   msgType: 11;
@@ -107,12 +136,19 @@ export interface CertificateMsg {
   requestContext?: Uint8Array;
   /** Length in bytes of the certificate_list vector (Wireshark `tls.handshake.certificates_length`); 0 = empty. */
   certificatesLength: number;
+  /** The certificates in the order sent (leaf first). */
   entries: CertificateEntry[];
 }
 
+/**
+ * CertificateRequest (RFC 5246 §7.4.4, RFC 8446 §4.3.2), handshake type 13: the server asks for a client
+ * certificate and says which signature algorithms and CAs (certificate_authorities) it accepts. This is the
+ * message that decides which client certificate a client picks. Decoding a malformed one throws DecodeError.
+ */
 export interface CertificateRequest {
   type: "CertificateRequest";
   msgType: 13;
+  /** RFC 5246 §7.4.4 layout vs RFC 8446 §4.3.2 layout (chosen by the negotiated version). */
   form: "tls12" | "tls13";
   /** TLS 1.2 certificate_types (ClientCertificateType, RFC 5246 §7.4.4). */
   certificateTypes?: number[];
@@ -133,33 +169,47 @@ export interface CertificateRequest {
   extensions?: Extension[];
 }
 
+/** EncryptedExtensions (RFC 8446 §4.3.1), handshake type 8: TLS 1.3 server extensions, read only after decryption. */
 export interface EncryptedExtensions {
   type: "EncryptedExtensions";
   msgType: 8;
   extensions: Extension[];
 }
 
+/**
+ * CertificateVerify (RFC 5246 §7.4.8, RFC 8446 §4.4.3), handshake type 15: proof of possession of the private key
+ * of the certificate just sent. The signature is kept, never verified here.
+ */
 export interface CertificateVerify {
   type: "CertificateVerify";
   msgType: 15;
+  /** SignatureScheme code point (RFC 8446 §4.2.3), e.g. 0x0804 rsa_pss_rsae_sha256. */
   signatureScheme: number;
+  /** The signature bytes. */
   signature: Uint8Array;
 }
 
+/** Finished (RFC 5246 §7.4.9, RFC 8446 §4.4.4), handshake type 20. */
 export interface Finished {
   type: "Finished";
   msgType: 20;
+  /** verify_data: 12 bytes in TLS 1.2, the hash length (32 or 48 bytes) in TLS 1.3. */
   verifyData: Uint8Array;
 }
 
+/** NewSessionTicket (RFC 8446 §4.6.1; TLS 1.2: RFC 5077 §3.3), handshake type 4. */
 export interface NewSessionTicket {
   type: "NewSessionTicket";
   msgType: 4;
+  /** ticket_lifetime (TLS 1.3) or ticket_lifetime_hint (TLS 1.2), in seconds. */
   lifetime: number;
-  /** TLS 1.3 only. */
+  /** TLS 1.3 only: ticket_age_add. */
   ageAdd?: number;
+  /** TLS 1.3 only: ticket_nonce, 0–255 bytes. */
   nonce?: Uint8Array;
+  /** The opaque ticket. */
   ticket: Uint8Array;
+  /** TLS 1.3 only. */
   extensions?: Extension[];
 }
 
@@ -180,6 +230,7 @@ export interface OpaqueHandshake {
   body: Uint8Array;
 }
 
+/** Every decoded handshake message, discriminated by `type` (and `msgType`, the HandshakeType byte). */
 export type HandshakeMessage =
   | ClientHello
   | ServerHello
@@ -202,10 +253,12 @@ export interface AlertMessage {
   descriptionName: string;
 }
 
+/** ChangeCipherSpec (RFC 5246 §7.1; in TLS 1.3 only the middlebox-compatibility record, RFC 8446 §D.4). */
 export interface ChangeCipherSpecMessage {
   type: "ChangeCipherSpec";
 }
 
+/** An application_data record (RFC 5246 §6.2, RFC 8446 §5.2): in a handshake, encrypted bytes we cannot read. */
 export interface ApplicationDataMessage {
   type: "ApplicationData";
   /** Length of the (encrypted) record fragment in bytes; the payload itself is not kept. */

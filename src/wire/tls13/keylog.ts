@@ -17,18 +17,26 @@ export const KEYLOG_LABELS = [
   "ECH_SECRET",
   "ECH_CONFIG",
 ] as const;
+/** One of the key log labels (CLIENT_RANDOM for TLS 1.2 master secrets; *_TRAFFIC_SECRET_* for TLS 1.3, RFC 8446 §7.1). */
 export type KeyLogLabel = (typeof KEYLOG_LABELS)[number];
 
+/** One parsed key log line. */
 export interface KeyLogEntry {
   label: KeyLogLabel;
   /** 32-byte ClientHello.random that identifies the connection. */
   clientRandom: Uint8Array;
+  /**
+   * The secret: by the format 48 bytes for CLIENT_RANDOM (TLS 1.2 master secret) and the suite's hash length (32 or
+   * 48 bytes) for TLS 1.3 labels; only "non-empty, even number of hex digits" is checked here.
+   */
   secret: Uint8Array;
   /** 1-based line number in the text it came from. */
   line: number;
 }
 
+/** A key log line that was skipped, and why; the secret is never repeated. */
 export interface KeyLogProblem {
+  /** 1-based line number. */
   line: number;
   /** What was wrong, e.g. "unknown label FOO" (never contains the secret). */
   reason: string;
@@ -96,6 +104,7 @@ export class KeyLog {
     return problems;
   }
 
+  /** Add one secret (e.g. from a pcapng Decryption Secrets Block); replaces an earlier one for the same pair. */
   addEntry(clientRandom: Uint8Array, label: KeyLogLabel, secret: Uint8Array): void {
     this.map.set(key(clientRandom, label), secret);
   }
@@ -112,6 +121,7 @@ export class KeyLog {
     return false;
   }
 
+  /** Number of distinct (client random, label) secrets held. */
   get size(): number {
     return this.map.size;
   }
