@@ -26,6 +26,7 @@ export const ExitCode = {
   TIMEOUT: 6,
   NOT_TLS: 7,
 } as const;
+/** One of the {@link ExitCode} values (0–7), the number the CLI process exits with. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
@@ -64,6 +65,10 @@ export const ERROR_CODES = {
   MTLSD_ERR_INTERNAL: ExitCode.INTERNAL,
 } as const satisfies Record<string, ExitCodeValue>;
 
+/**
+ * A stable error code, `MTLSD_ERR_<WHAT>` (a key of {@link ERROR_CODES}); carried by every MtlsDoctorError as `code`
+ * and listed with its meaning in docs/errors.md.
+ */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 const MARK = Symbol.for("mtls-doctor.error");

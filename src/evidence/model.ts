@@ -9,6 +9,7 @@ import type { CertInfo, LoadedStore } from "../pki/types.js";
 
 export type { Direction } from "../wire/types.js";
 
+/** One end of a connection: a host name or IP address (as given or as captured) and a TCP port (1–65535). */
 export interface Endpoint {
   host: string;
   port: number;
@@ -82,6 +83,7 @@ export interface Conversation {
   encryptedAlert?: { sender: "client" | "server"; messageIndex: number; length: number };
 }
 
+/** A TLS alert (RFC 8446 §6, RFC 5246 §7.2) placed in its conversation: who sent it and what it answered. */
 export interface AlertEvent {
   alert: AlertMessage;
   sender: "client" | "server";
@@ -184,7 +186,12 @@ export interface Evidence {
   logs?: LogEvidence[];
 }
 
+/**
+ * The TLS client implementation, as given by the user (`--client`): it decides how a client picks its certificate
+ * from a CertificateRequest (Java KeyManager, Go, .NET/SChannel, OpenSSL, Node, curl).
+ */
 export type ClientStack = "java" | "go" | "dotnet" | "openssl" | "node" | "curl";
+/** The TLS server implementation (`--server-stack`), used to read its alerts; "unknown" when we cannot tell. */
 export type ServerStack = "openssl" | "java" | "node" | "unknown";
 
 /** What one log file told us (src/logs `readLog`). */

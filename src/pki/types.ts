@@ -71,6 +71,10 @@ export interface Certificate {
   info(now: number): CertInfo;
 }
 
+/**
+ * Container format of a loaded store, detected from the bytes: PEM text (RFC 7468), one DER certificate
+ * (RFC 5280), PKCS#12 (RFC 7292), or a Java KeyStore (JKS).
+ */
 export type StoreFormat = "pem" | "der" | "pkcs12" | "jks";
 
 /** One alias of a keystore/truststore. */
@@ -89,12 +93,19 @@ export interface StoreEntry {
   keyNotRecovered?: string;
 }
 
+/**
+ * A keystore or truststore as read by loadKeystore / loadKeystoreBytes: every alias with its certificates (and
+ * private key where there is one). Loading throws MtlsDoctorError (UNKNOWN_FORMAT, BAD_PASSWORD, EMPTY_STORE, ...)
+ * instead of returning a partial store.
+ */
 export interface LoadedStore {
   /** The path as given by the user. */
   file: string;
+  /** The detected container format. */
   format: StoreFormat;
   /** Finer detail of the format: "PKCS#12 (AES-256-CBC, PBKDF2)", "PKCS#12 (legacy RC2/3DES)", "JKS", "PEM bundle". */
   formatDetail?: string;
+  /** The aliases in store order (never empty: an empty store throws MTLSD_ERR_EMPTY_STORE). */
   entries: StoreEntry[];
 }
 
@@ -104,6 +115,10 @@ export interface CheckResult {
   reason: string;
 }
 
+/**
+ * What checkEntry found about one store entry at a given `now` (ms since epoch): chain order, signatures, key
+ * match, validity dates, key usages (RFC 5280 §4.2.1.3 keyUsage, §4.2.1.12 extKeyUsage) and where the chain ends.
+ */
 export interface EntryChecks {
   /** leaf → issuer → ... order. */
   chainOrdered: CheckResult;
