@@ -12,6 +12,7 @@ import type { CaptureSink, CaptureSummary } from "./packet.js";
 /** Default read size: large reads keep syscalls rare; 4 MiB fits comfortably in L2/L3-friendly streaming. */
 export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 
+/** Options of {@link readCaptureFile}: read size and progress reporting. */
 export interface ReadCaptureOptions {
   /** Read size in bytes (default 4 MiB). */
   chunkBytes?: number;

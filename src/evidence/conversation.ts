@@ -25,9 +25,16 @@ export interface ConnectionEnd {
   by?: "client" | "server";
 }
 
+/**
+ * What the source knows about a connection besides its messages (input of {@link buildConversation}): where it
+ * came from, the two ends, and facts learned outside the bytes (Node's socket, the TCP teardown).
+ */
 export interface ConversationInfo {
+  /** Which evidence source saw the connection ("probe", "capture", ...). */
   source: Conversation["source"];
+  /** The TLS client's end. */
   client: Endpoint;
+  /** The TLS server's end. */
   server: Endpoint;
   /** SNI, when not in a visible ClientHello. */
   sni?: string;
@@ -35,7 +42,9 @@ export interface ConversationInfo {
   tlsVersion?: string;
   /** IANA cipher suite name when known from elsewhere; else taken from the ServerHello. */
   cipher?: string;
+  /** Bytes the capture lost (TCP gaps), per direction. */
   gaps?: Gap[];
+  /** How the TCP connection ended. */
   end?: ConnectionEnd;
   /** The client saw the handshake complete (e.g. Node's secureConnect); else inferred from the messages. */
   handshakeCompleted?: boolean;
