@@ -20,6 +20,7 @@ import { readCaptureFile } from "../capture/reader.js";
 import { TcpReassembler, type ConnectionInfo } from "../capture/reassembly.js";
 import { TlsStreamHandler, type CapturedConversation } from "../capture/conversations.js";
 
+/** Options of {@link analyzeCapture}: key log, endpoint filter, stores and logs for the diagnosis, clocks, callbacks. */
 export interface AnalyzeOptions {
   /** NSS key log file (SSLKEYLOGFILE / openssl -keylogfile) for TLS 1.3 decryption. */
   keyLogFile?: string;
@@ -29,6 +30,7 @@ export interface AnalyzeOptions {
   filter?: string;
   /** Client keystores / server truststores given to the diagnose engine with each conversation. */
   stores?: StoreEvidence[];
+  /** The client stack, to model how it picks its certificate (default: none assumed). */
   clientStack?: ClientStack;
   /** The server stack, to read its alerts right (default: unknown). */
   serverStack?: ServerStack;
@@ -96,24 +98,35 @@ export interface ConversationSummary {
   findings: Finding[];
 }
 
+/** One TLS conversation of a capture: its summary (JSON shape), the full conversation, and its diagnosis. */
 export interface AnalyzedConversation {
+  /** What `analyze` prints and serialises for it. */
   summary: ConversationSummary;
+  /** The conversation in the shared evidence model (transcript, policy, alert, outcome). */
   conversation: Conversation;
+  /** What `diagnose` found for it. */
   diagnosis: DiagnosisDetail;
   /** The evidence the diagnosis read (this conversation, its policy, the stores and logs given). */
   evidence: Evidence;
 }
 
+/** The result of {@link analyzeCapture}: what the file held and every TLS conversation in it, analysed. */
 export interface AnalyzeResult {
+  /** The capture path as given. */
   file: string;
+  /** Capture format, detected from the magic number (pcap: libpcap; pcapng: draft-ietf-opsawg-pcapng). */
   format: "pcap" | "pcapng";
+  /** Packets read. */
   packets: number;
+  /** Bytes read from the file. */
   bytes: number;
+  /** The file ended inside a packet (the complete packets before it were analysed; see `warnings`). */
   truncated: boolean;
   /** Failed handshakes first, then by first frame. */
   conversations: AnalyzedConversation[];
+  /** One line each: truncation, skipped packets, ignored key log lines... */
   warnings: string[];
-  /** Whether any key log was available (file, text, or DSB). */
+  /** Number of key log secrets available (file, text, and pcapng Decryption Secrets Blocks); 0 = no key log. */
   keyLogEntries: number;
   /** With --filter: the filter as given, and the TCP connections it left out (to say what the capture holds). */
   filter?: { text: string; skipped: Array<{ client: Endpoint; server: Endpoint; firstFrame: number }> };

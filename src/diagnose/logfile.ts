@@ -8,10 +8,13 @@ import type { Conversation, Evidence, LogEvidence, LoggedHandshake, StoreEvidenc
 import type { ClientStack } from "../evidence/model.js";
 import { diagnose, type DiagnoseOptions, type DiagnosisDetail } from "./engine.js";
 
+/** Options of {@link analyzeLog}. */
 export interface AnalyzeLogOptions {
   /** Client keystores / server truststores given to the diagnose engine with each handshake. */
   stores?: StoreEvidence[];
+  /** The client stack, to model how it picks its certificate. */
   clientStack?: ClientStack;
+  /** Java key manager and pinned alias for the client model. */
   diagnoseOptions?: DiagnoseOptions;
   /** ms since epoch for certificate validity (stores only: a log gives certificates as text). */
   now: number;
@@ -27,10 +30,14 @@ export interface AnalyzedLogHandshake {
   evidence: Evidence;
 }
 
+/** The result of {@link analyzeLog}: the log as read and each logged handshake with its diagnosis. */
 export interface AnalyzeLogResult {
   source: "log";
+  /** The log path as given. */
   file: string;
+  /** The whole log as read by `readLog`. */
   log: LogEvidence;
+  /** One per handshake the log showed, in log order. */
   handshakes: AnalyzedLogHandshake[];
   /** When the log showed no handshake (a gateway log): the diagnosis of its TLS lines as a whole. */
   unattributed: { diagnosis: DiagnosisDetail; evidence: Evidence } | null;

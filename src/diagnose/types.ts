@@ -4,6 +4,10 @@
  */
 import type { ClientStack } from "../evidence/model.js";
 
+/**
+ * Every finding id, in rule order. Ids are stable (reports, JSON schemas and scripts key on them); each is
+ * described with its evidence and fix in docs/findings.md.
+ */
 export const FINDING_IDS = [
   "no-client-certificate",
   "ca-mismatch",
@@ -27,8 +31,10 @@ export const FINDING_IDS = [
   "client-model-mismatch",
   "healthy",
 ] as const;
+/** One of {@link FINDING_IDS}, e.g. "ca-mismatch". */
 export type FindingId = (typeof FINDING_IDS)[number];
 
+/** "error": the cause of a failure (or a certain one); "warning": a risk or a likely contributor; "info": context. */
 export type Severity = "error" | "warning" | "info";
 
 /** A pointer to a piece of evidence. Typed, so reports can link and highlight it. */
@@ -50,12 +56,18 @@ export interface Remediation {
   stack?: ClientStack | "server-openssl" | "server-nginx" | "server-java" | "server-node";
 }
 
+/**
+ * One diagnosed condition: which one (`id`), how bad, what shows it (typed evidence pointers into certificates,
+ * DNs, transcript messages and alerts), what to do, and the RFC section or playbook cause it rests on.
+ */
 export interface Finding {
   id: FindingId;
   severity: Severity;
   /** One line. */
   title: string;
+  /** What shows it, most telling first. */
   evidence: EvidenceRef[];
+  /** What to do, for whom. */
   remediation: Remediation;
   /** RFC section or the playbook's cause. */
   reference: string;
@@ -64,7 +76,9 @@ export interface Finding {
 /** Overall verdict of a diagnosis. */
 export type Verdict = "healthy" | "problem" | "inconclusive";
 
+/** The result of `diagnose`: a verdict and the findings behind it. */
 export interface Diagnosis {
+  /** "problem" when any finding is an error; else "healthy" when the healthy finding was made; else "inconclusive". */
   verdict: Verdict;
   /** Errors first, then warnings, then info. */
   findings: Finding[];
