@@ -10,6 +10,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeConnection, type DecodedMessage } from "../../src/wire/connection.js";
+import { buildConversation } from "../../src/evidence/conversation.js";
+import { transcriptLines } from "../../src/report/text/probe.js";
 import { encodeHandshakeMessage } from "../../src/wire/messages/index.js";
 import {
   MAX_PLAINTEXT_LENGTH,
@@ -102,6 +104,17 @@ describe("TLSPlaintext over 2^14 bytes (RFC 8446 §5.1)", () => {
     }
   });
 
+  it("the warning reaches the evidence and the numbered transcript a person reads", () => {
+    const hello = clientHello(new Uint8Array(randomBytes(32)), MAX_PLAINTEXT_LENGTH + 1);
+    const msgs = decodeConnection([
+      { direction: C, bytes: record(22, hello, 0x0301) },
+      { direction: S, bytes: record(22, serverHello(false)) },
+    ]);
+    const conv = buildConversation(msgs, { source: "capture", client: { host: "127.0.0.1", port: 1 }, server: { host: "127.0.0.1", port: 2 } });
+    const lines = transcriptLines(conv);
+    expect(lines[0]).toMatch(/^#1 +ClientHello → .*\[warning tls\.record\.length\.invalid: .*16385.*16384.*\]/);
+    expect(lines[1]).not.toContain("warning");
+  });
   it("a message spread over an oversized record and a normal one carries the warning once it completes", () => {
     const hello = clientHello(new Uint8Array(randomBytes(32)), MAX_PLAINTEXT_LENGTH + 100);
     const first = hello.subarray(0, MAX_PLAINTEXT_LENGTH + 50);

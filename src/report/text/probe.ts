@@ -77,7 +77,8 @@ export function transcriptLines(c: Conversation): string[] {
     const prevSame = c.tlsVersion === "1.3" ? undefined : c.messages.slice(0, i).reverse().find((x) => x.direction === m.direction);
     let detail = messageDetail(m, prevSame);
     if (c.encryptedAlert?.messageIndex === m.index) detail = `(encrypted, ${c.encryptedAlert.length} bytes: the size of a TLS 1.3 alert; pass --keylog to read it)`;
-    const dec = m.decrypted ? " [decrypted]" : "";
+    // Malformed-but-decoded input (e.g. tls.record.length.invalid) is shown, never dropped silently.
+    const dec = (m.decrypted ? " [decrypted]" : "") + (m.warnings ?? []).map((x) => ` [warning ${x.field}: ${x.message}]`).join("");
     return m.direction === "client→server"
       ? `${no} ${m.type} →${detail ? " " + detail : ""}${dec}`
       : `${no} ← ${m.type}${detail ? " " + detail : ""}${dec}`;
