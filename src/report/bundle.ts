@@ -45,15 +45,19 @@ export interface GatherInput {
   missing: { piece: string; reason: string; failed?: boolean }[];
 }
 
+/** One file of a support bundle (UTF-8 text). */
 export interface BundleFile {
   /** Relative path inside the bundle. */
   path: string;
+  /** The file's text (JSON, Markdown, HTML or plain text). */
   content: string;
   /** One line for the README. */
   description: string;
 }
 
+/** Options of {@link buildBundle}. */
 export interface BundleOptions {
+  /** Replace host names/addresses and DN attribute values by stable placeholders, and drop DER hex (see Redactor). */
   redact: boolean;
 }
 

@@ -19,11 +19,14 @@ export const CHAIN_WORDING = "whose chain includes a certificate issued by one o
 /** How two DNs compared: identical DER, or equal only after normalisation (Java accepts, OpenSSL may not). */
 export type DnMatch = "byte-equal" | "normalised-equal";
 
+/** One certificate of the client chain in the chain-vs-CA panel, with how its subject and issuer match the CA names. */
 export interface ChainCertView {
   /** 0 = leaf. */
   index: number;
   role: "leaf" | "intermediate" | "root";
+  /** Subject DN, printed. */
   subject: string;
+  /** Issuer DN, printed. */
   issuer: string;
   /** The issuer DN is the subject of the next certificate in the chain (a subject → issuer link). */
   issuedByNext: DnMatch | null;
@@ -33,9 +36,13 @@ export interface ChainCertView {
   subjectMatches: { caIndex: number; how: DnMatch }[];
 }
 
+/** One acceptable CA name (certificate_authorities, RFC 8446 §4.2.4) in the panel, with the chain certificates it matches. */
 export interface PanelCAView {
+  /** 0-based position in the list as sent. */
   index: number;
+  /** Java/keytool style. */
   dn: string;
+  /** As `openssl s_client` prints it. */
   opensslDn: string;
   /** Chain certificate indexes whose issuer is this name. */
   matchedByIssuerOf: number[];
@@ -53,6 +60,10 @@ export interface LookedForView {
   foundAt: number | null;
 }
 
+/**
+ * The client chain beside the server's acceptable CA list: the picture of "would the client's certificate be
+ * chosen". DNs are compared as DER (byte-equal, then RFC 5280 §7.1 / RFC 4518 normalised), never as strings.
+ */
 export interface ChainPanelView {
   /** Where the chain came from. */
   source: "keystore" | "sent" | "none";

@@ -11,6 +11,10 @@
  */
 import { parseName } from "../pki/dn.js";
 
+/**
+ * Maps host names/addresses and DN attribute values to stable placeholders (`host-1`, `<dn-1>`), then replaces them
+ * in text (`apply`) or in plain data (`deep`). Register every value first, then apply: one instance per bundle.
+ */
 export class Redactor {
   private readonly map = new Map<string, string>();
   private hostCount = 0;

@@ -17,6 +17,7 @@ export const JSON_SCHEMA_VERSION = "1.0" as const;
 
 /** The commands that print a JSON document, one schema each (`schemas/<kind>.schema.json`). */
 export const JSON_DOCUMENT_KINDS = ["diagnose", "probe", "analyze", "inspect"] as const;
+/** One of {@link JSON_DOCUMENT_KINDS}: the command whose JSON document a schema describes. */
 export type JsonDocumentKind = (typeof JSON_DOCUMENT_KINDS)[number];
 
 /** `$id` of a published schema (and the `$schema` value of a document): `urn:mtls-doctor:report:<kind>:<version>`. */

@@ -4,6 +4,7 @@
  */
 import { gzipSync } from "node:zlib";
 
+/** One file or directory of a tar archive (POSIX ustar). */
 export interface TarEntry {
   /** Relative path inside the archive, `/`-separated; a trailing `/` makes a directory. */
   path: string;
@@ -59,7 +60,10 @@ function header(e: TarEntry): Buffer {
   return h;
 }
 
-/** The uncompressed ustar archive of `entries`, in order, ending with two zero blocks. */
+/**
+ * The uncompressed ustar archive of `entries`, in order, in 512-byte blocks, ending with two zero blocks.
+ * @throws Error when a path does not fit ustar (over 255 bytes, or no `/` to split it at 100 / 155 bytes).
+ */
 export function tar(entries: TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const e of entries) {
@@ -74,7 +78,7 @@ export function tar(entries: TarEntry[]): Buffer {
   return Buffer.concat(parts);
 }
 
-/** `tar` + gzip. */
+/** `tar` + gzip (level 9, RFC 1952): the bytes of a `.tar.gz`. @throws Error as {@link tar}. */
 export function tarGz(entries: TarEntry[]): Buffer {
   return gzipSync(tar(entries), { level: 9 });
 }

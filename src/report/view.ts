@@ -31,6 +31,7 @@ export const REPORT_SCHEMA_VERSION = "1.0" as const;
 
 /** The report kinds; one JSON Schema each (`schemas/<kind>.schema.json`). */
 export const REPORT_KINDS = ["diagnose", "probe", "analyze", "inspect"] as const;
+/** One of {@link REPORT_KINDS}: the command a report is about. */
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** What a command hands to {@link buildReportView}. */
@@ -78,6 +79,7 @@ export interface ConversationAnalysis {
   stores?: StoreEvidence[];
 }
 
+/** Options of {@link buildReportView}. */
 export interface BuildReportViewOptions {
   /**
    * When the report is made (ms since epoch); printed as "generated at". Also the time certificates are judged at
@@ -99,6 +101,10 @@ export interface CodeView {
  */
 export type EvidenceView = EvidenceRef & { label: string; fromLog?: true };
 
+/**
+ * A Finding as reports show it: its evidence labelled for people, a unique `key` (HTML anchor), a link for its RFC
+ * reference, and the conversation it belongs to.
+ */
 export interface FindingView {
   id: FindingId;
   /** Unique within the report, stable across runs: the id, or `id-2`, `id-3`... for repeats. Used as HTML anchor. */
@@ -114,9 +120,13 @@ export interface FindingView {
   conversation?: number;
 }
 
+/** One transcript message as a report row (ladder, transcript table): what it was, where, and whether it failed. */
 export interface MessageView {
+  /** 1-based order in the conversation. */
   index: number;
+  /** Wireshark frame number, when from a capture. */
   frame?: number;
+  /** ms since epoch. */
   time?: number;
   direction: "client→server" | "server→client";
   contentType: string;
@@ -137,17 +147,25 @@ export interface MessageView {
   findings: string[];
 }
 
+/** The conversation's alert (RFC 8446 §6, RFC 5246 §7.2) with who sent it and which message it answers. */
 export interface AlertView {
+  /** 1 warning, 2 fatal. */
   level: number;
   levelName: string;
+  /** AlertDescription code point. */
   description: number;
+  /** IANA name, e.g. "certificate_required". */
   descriptionName: string;
   sender: "client" | "server";
+  /** `index` of the message carrying the alert. */
   messageIndex: number;
+  /** `index` of the message just before it (what it answers). */
   afterMessageIndex?: number;
+  /** TLS 1.3: sent after the client's Finished (the server judged the client certificate late). */
   afterClientFinished?: boolean;
 }
 
+/** One TLS conversation in a report: endpoints, version, transcript rows, alert; per-conversation verdict in `analyze`. */
 export interface ConversationView {
   /** 1-based number within the report. */
   number: number;
@@ -181,24 +199,38 @@ export interface ConversationView {
   anchorPrefix?: string;
 }
 
+/**
+ * One name of the CertificateRequest's certificate_authorities (RFC 5246 §7.4.4, RFC 8446 §4.2.4), printed both
+ * ways (Java and OpenSSL order) with its DER in hex.
+ */
 export interface AcceptableCAView {
+  /** 0-based position in the list as sent. */
   index: number;
   /** Java/keytool style. */
   dn: string;
   /** As `openssl s_client` prints it. */
   opensslDn: string;
+  /** DER of the Name, lower-case hex. */
   derHex: string;
   /** The name was read from a log (no DER: `derHex` is ""): renderers print "(from a log)" after the DN, outside its quotes. */
   fromLog?: true;
 }
 
+/** What the server asked of the client, from its CertificateRequest (a ServerPolicy as reports show it). */
 export interface PolicyView {
+  /** A CertificateRequest was sent. */
   requested: boolean;
+  /** A handshake without a certificate fails; "unknown" when not tested. */
   required: boolean | "unknown";
+  /** In the order sent; empty = the server named no CA. */
   acceptableCAs: AcceptableCAView[];
+  /** TLS 1.3: certificate_authorities extension absent / present / present but empty (invalid, RFC 8446 §4.2.4). */
   certificateAuthoritiesState?: "absent" | "present" | "present-empty";
+  /** signature_algorithms, named (RFC 8446 §4.2.3). */
   signatureAlgorithms: CodeView[];
+  /** signature_algorithms_cert, when sent. */
   signatureAlgorithmsCert?: CodeView[];
+  /** TLS 1.2 certificate_types (ClientCertificateType code points, RFC 5246 §7.4.4). */
   certificateTypes?: number[];
 }
 
@@ -213,20 +245,26 @@ export interface CheckRowView {
   reason: string;
 }
 
+/** One alias of a store in a report: its chain as certInfo records and, for key entries, its checks. */
 export interface StoreEntryView {
   alias: string;
   kind: "private-key" | "trusted-cert";
   /** True when the entry holds a private key (the key itself never enters a report). */
   hasPrivateKey: boolean;
+  /** Leaf first. */
   chain: CertInfo[];
   checks?: EntryChecks;
   /** `checks` as rows in the order `inspect` prints them, each with a human label and its reason. */
   checkRows?: CheckRowView[];
 }
 
+/** A keystore or truststore in a report (never a private key or password). */
 export interface StoreView {
+  /** The path as given. */
   file: string;
+  /** What the store was given as. */
   role?: "client-keystore" | "server-truststore" | "client-truststore";
+  /** "pem", "der", "pkcs12" or "jks". */
   format: string;
   formatDetail?: string;
   /** The alias the user picked, if any. */
@@ -234,20 +272,29 @@ export interface StoreView {
   entries: StoreEntryView[];
 }
 
+/** What a live probe saw: the target, whether the handshake completed and was accepted, the certificates exchanged. */
 export interface ProbeView {
   target: Endpoint;
+  /** SNI sent. */
   servername?: string;
+  /** The client saw the handshake complete (Node's secureConnect). */
   handshakeCompleted: boolean;
   /** The server let the connection through (no fatal alert, reset or close after the handshake). */
   accepted?: boolean;
+  /** The error the client got (one line), when it failed. */
   clientError?: string;
   /** The extra run without a client certificate that decided whether one is required. */
   withoutCertificate?: { handshakeCompleted: boolean; accepted: boolean; clientError?: string };
+  /** The server's chain as sent, leaf first. */
   serverCertificates: CertInfo[];
   /** null = no Certificate message; [] = an empty one. */
   clientCertificateSent: CertInfo[] | null;
 }
 
+/**
+ * The one report view model (output of {@link buildReportView}) that the Markdown, HTML and JSON renderers read.
+ * Plain data: serialisable as is; times are ms since epoch.
+ */
 export interface ReportView {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   kind: ReportKind;
