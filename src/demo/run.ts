@@ -13,6 +13,7 @@ import { diagnoseLive, type LiveResult } from "../diagnose/live.js";
 import type { StoreEvidence } from "../evidence/model.js";
 import { parseCertificate } from "../pki/certificate.js";
 import { startDemoBackend } from "./backend.js";
+import { startOpensslBackend } from "./opensslBackend.js";
 import { makeDemoPki } from "./pki.js";
 import { demoScenarios, type DemoScenario } from "./scenarios.js";
 
@@ -21,6 +22,8 @@ export interface DemoOptions {
   /** ms since epoch: anchors the PKI's validity periods and every judgement. */
   now: number;
   tlsVersion: "1.2" | "1.3";
+  /** The backend's TLS stack: a Node server (no alert when it rejects a chain) or `openssl s_server`. Default node. */
+  backend?: "node" | "openssl";
   /** Run only the scenario with this id. */
   only?: string;
 }
@@ -29,7 +32,7 @@ export interface DemoOptions {
 export interface DemoResult {
   scenario: DemoScenario;
   live: LiveResult;
-  /** The backend's log line for the gateway's connection (the last connection of the scenario). */
+  /** The backend's log line for the gateway's connection (empty when it logged nothing, e.g. OpenSSL on success). */
   backendLog: string[];
   /** The line a Java gateway would have logged (the playbook's `handshakeFailed() ... message: ...`). */
   gatewaySaw: string;
@@ -52,10 +55,23 @@ export function javaClientMessage(live: LiveResult): string {
   return "javax.net.ssl.SSLHandshakeException: Remote host terminated the handshake";
 }
 
+/**
+ * The backend's log line for the gateway's connection. Each scenario first connects without a certificate (reading the
+ * CertificateRequest; the backend always rejects that, one log line), then, when the model picks a certificate, as the
+ * gateway. Both backends log every failure; only the Node one also logs a success.
+ */
+function gatewayLogLine(lines: string[], live: LiveResult): string[] {
+  const secondProbe = live.selection !== undefined && !live.selection.empty && live.selection.chosen !== undefined;
+  const line = secondProbe ? lines[1] : lines[0];
+  return line === undefined ? [] : [line];
+}
+
 /** Runs the demo scenarios against a loopback backend; always stops the backend. */
 export async function runDemo(o: DemoOptions): Promise<DemoResult[]> {
   const pki = await makeDemoPki(o.now);
-  const backend = await startDemoBackend({
+  const backendStack = o.backend ?? "node";
+  const start = backendStack === "openssl" ? startOpensslBackend : startDemoBackend;
+  const backend = await start({
     certPem: pki.server.pem + pki.serverCa.pem,
     keyPem: pki.server.keyPem,
     trustedCaPems: [pki.root.pem],
@@ -82,22 +98,21 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult[]> {
         stores: [scenario.keystore, backendTruststore],
         clientStack: "java",
         keyManager: "SunX509",
-        serverStack: "node",
+        serverStack: backendStack,
         tlsVersion: o.tlsVersion,
         timeoutMs: 5000,
         graceMs: 500,
         now: o.now,
         ...(scenario.keystore.alias ? { alias: scenario.keystore.alias } : {}),
       });
-      // Let the backend log the end of the connection before reading its log.
-      await new Promise((r) => setTimeout(r, 20));
+      // Let the backend log the end of the connection before reading its log (s_server writes through a pipe).
+      await new Promise((r) => setTimeout(r, backendStack === "openssl" ? 100 : 20));
       const ids = new Set(live.diagnosis.findings.map((f) => f.id));
       const gatewaySaw = javaClientMessage(live);
       results.push({
         scenario,
         live,
-        // The scenario's first connection is mtls-doctor reading the CertificateRequest; the last one is the gateway's.
-        backendLog: backend.log.slice(before).slice(-1),
+        backendLog: gatewayLogLine(backend.log.slice(before), live),
         gatewaySaw,
         httpStatus: live.diagnosis.verdict === "healthy" ? 200 : 503,
         missing: scenario.expect.filter((id) => !ids.has(id as never)),
