@@ -84,6 +84,78 @@ function pickAlert(msgs: TranscriptMessage[]): TranscriptMessage | undefined {
   );
 }
 
+type EncryptedAlertGuess = { sender: "client" | "server"; messageIndex: number; length: number };
+
+/**
+ * TLS 1.3 without the keys: every alert is an encrypted record of 2 + 1 + tag bytes (19; 11 with CCM_8, RFC 8446
+ * §5.2), and so is every close_notify. The wire decoder marks such records `likelyAlert` once the sender's handshake
+ * flight is over; this decides which of them is most likely what:
+ *
+ * - a likely **fatal** alert (RFC 8446 §6.2) only when it is the server's first record after the client's
+ *   Certificate/Finished flight (it answers the client's handshake: no NewSessionTicket-sized record or application
+ *   data from the server before it) and it is the server's last record (the client's flight may still arrive after
+ *   it, crossing it on the wire); the connection then ends. A client record the same way: the last record, with no server tickets or data before it.
+ * - a likely **close_notify** (RFC 8446 §6.1) when it answers the peer's own alert-sized record (each side sends a
+ *   close_notify before closing its write side), or when the server had already sent NewSessionTicket-sized
+ *   records or application data after the client's flight (RFC 8446 §4.6.1: tickets follow the client's Finished,
+ *   so the handshake was over).
+ *
+ * `ticketsOrData`: the server sent a record after the client's flight that is not alert-sized.
+ * A heuristic over sizes and order, not proof: the key log settles it.
+ */
+function guessEncryptedAlerts(
+  messages: readonly TranscriptMessage[],
+  tlsVersion: string | undefined,
+): { fatal?: EncryptedAlertGuess; closeNotify: EncryptedAlertGuess[]; ticketsOrData: boolean } {
+  const closeNotify: EncryptedAlertGuess[] = [];
+  let fatal: EncryptedAlertGuess | undefined;
+  let ticketsOrData = false;
+  if (tlsVersion !== undefined && tlsVersion !== "1.3") {
+    // Not TLS 1.3 (the likelyAlert mark is only set on TLS 1.3 records): keep the old reading of a last marked record.
+    const last = messages[messages.length - 1];
+    const lb = last?.body as { type?: string; likelyAlert?: boolean; length?: number } | null | undefined;
+    if (last && last.encrypted && !last.decrypted && lb?.type === "ApplicationData" && lb.likelyAlert)
+      fatal = { sender: last.direction === "client→server" ? "client" : "server", messageIndex: last.index, length: lb.length ?? 19 };
+    return { ...(fatal ? { fatal } : {}), closeNotify, ticketsOrData };
+  }
+  const unread = (m: TranscriptMessage) => m.encrypted && !m.decrypted && (m.body as { type?: string } | null)?.type === "ApplicationData";
+  const marked = (m: TranscriptMessage) => unread(m) && m.type === "ApplicationData" && (m.body as { likelyAlert?: boolean }).likelyAlert === true;
+  const senderOf = (m: TranscriptMessage): "client" | "server" => (m.direction === "client→server" ? "client" : "server");
+  const clientFlightStart = messages.find((m) => m.direction === "client→server" && m.encrypted)?.index;
+  const kind = new Map<number, "fatal" | "close">();
+  const lastUnread: { client?: TranscriptMessage; server?: TranscriptMessage } = {};
+  for (const m of messages) {
+    if (!unread(m)) continue;
+    const sender = senderOf(m);
+    const peer = sender === "client" ? "server" : "client";
+    if (!marked(m)) {
+      if (sender === "server" && clientFlightStart !== undefined && m.index > clientFlightStart) ticketsOrData = true;
+      lastUnread[sender] = m;
+      continue;
+    }
+    const g: EncryptedAlertGuess = { sender, messageIndex: m.index, length: (m.body as { length: number }).length };
+    const p = lastUnread[peer];
+    const after = messages.slice(m.index);
+    if (p && marked(p) && kind.get(p.index) === "close") {
+      kind.set(m.index, "close"); // answers the peer's close_notify (§6.1)
+    } else if (ticketsOrData) {
+      kind.set(m.index, "close"); // the server already sent tickets or data: the handshake was over (§4.6.1)
+    } else if (p && marked(p) && !kind.has(p.index) && p.index > (clientFlightStart ?? 0)) {
+      // The peer's alert-sized record was sent after its flight and not judged yet: this one answers it.
+      kind.set(m.index, "close");
+      kind.set(p.index, "close");
+      closeNotify.push({ sender: peer, messageIndex: p.index, length: (p.body as { length: number }).length });
+    } else if (!fatal && (sender === "server" ? after.every((x) => x.direction === "client→server") : after.length === 0)) {
+      kind.set(m.index, "fatal");
+      fatal = g;
+    }
+    if (kind.get(m.index) === "close") closeNotify.push(g);
+    lastUnread[sender] = m;
+  }
+  closeNotify.sort((a, b) => a.messageIndex - b.messageIndex);
+  return { ...(fatal ? { fatal } : {}), closeNotify, ticketsOrData };
+}
+
 /**
  * Builds a Conversation from decoded messages in conversation order (as the decoder produced them, both directions
  * interleaved by time). Never throws on odd input: unknown or undecodable messages are kept as they are.
@@ -113,17 +185,15 @@ export function buildConversation(decoded: readonly SeenMessage[], info: Convers
     }
   }
 
-  // TLS 1.3 without the keys: an alert travels as an encrypted record of 19 bytes (RFC 8446 §5.2). When the last
-  // record is such a one (the wire decoder marks it likelyAlert) and no alert could be read, an alert was most likely
-  // sent: the connection did not close silently.
-  let encryptedAlert: Conversation["encryptedAlert"];
-  const last = messages[messages.length - 1];
-  const lastBody = last?.body as { type?: string; likelyAlert?: boolean; length?: number } | null | undefined;
-  if (!alert && last && last.encrypted && !last.decrypted && lastBody?.type === "ApplicationData" && lastBody.likelyAlert) {
-    encryptedAlert = { sender: last.direction === "client→server" ? "client" : "server", messageIndex: last.index, length: lastBody.length ?? 19 };
-  }
-
-  const completed = info.handshakeCompleted ?? inferHandshakeCompleted(messages, tlsVersion);
+  // TLS 1.3 without the keys: which alert-sized records are a likely fatal alert, which a likely close_notify.
+  const guess = alert ? { closeNotify: [] as EncryptedAlertGuess[], ticketsOrData: false } : guessEncryptedAlerts(messages, tlsVersion);
+  const encryptedAlert = guess.fatal;
+  const encryptedCloseNotify = guess.closeNotify;
+  const seenCompleted = info.handshakeCompleted ?? inferHandshakeCompleted(messages, tlsVersion);
+  // RFC 8446 §4.6.1: a NewSessionTicket (or application data) from the server after the client's flight means the
+  // server took the client's Finished: the handshake most likely completed, though its Finished could not be read.
+  const handshakeCompletedInferred = !seenCompleted && !alert && !encryptedAlert && tlsVersion === "1.3" && guess.ticketsOrData;
+  const completed = seenCompleted || handshakeCompletedInferred;
   const end = info.end ?? { how: "open" };
   let outcome: Outcome;
   let closedWithoutAlert: boolean | undefined;
@@ -133,7 +203,9 @@ export function buildConversation(decoded: readonly SeenMessage[], info: Convers
     closedWithoutAlert = true;
   } else if (end.how === "fin" && end.by !== "client") {
     outcome = completed ? "closed-after-handshake" : "closed-during-handshake";
-    closedWithoutAlert = !alert && !encryptedAlert;
+    // A close_notify (most likely) from the side that closed is a closure alert: not a close without an alert.
+    const closer = end.by ?? "server";
+    closedWithoutAlert = !alert && !encryptedAlert && !encryptedCloseNotify.some((c) => c.sender === closer);
   } else if (completed) outcome = "handshake-completed";
   else if (messages.length === 0) outcome = "unknown";
   else outcome = "incomplete";
@@ -157,6 +229,8 @@ export function buildConversation(decoded: readonly SeenMessage[], info: Convers
     ...(alert ? { alert } : {}),
     ...(closedWithoutAlert !== undefined ? { closedWithoutAlert } : {}),
     ...(encryptedAlert ? { encryptedAlert } : {}),
+    ...(encryptedCloseNotify.length > 0 ? { encryptedCloseNotify } : {}),
+    ...(handshakeCompletedInferred ? { handshakeCompletedInferred } : {}),
   };
 }
 

@@ -81,6 +81,19 @@ export interface Conversation {
    * but cannot be read. `messageIndex` is the `index` of that ApplicationData message. Then `closedWithoutAlert` is false.
    */
   encryptedAlert?: { sender: "client" | "server"; messageIndex: number; length: number };
+  /**
+   * TLS 1.3 without the keys: encrypted records the size of an alert that are most likely close_notify (RFC 8446 §6.1
+   * closure alerts), not an error: one that answers the peer's own alert-sized record, or one sent after the server
+   * had already sent NewSessionTicket-sized records or application data (RFC 8446 §4.6.1: tickets follow the client's
+   * Finished). In conversation order; `messageIndex` is the `index` of the ApplicationData message.
+   */
+  encryptedCloseNotify?: Array<{ sender: "client" | "server"; messageIndex: number; length: number }>;
+  /**
+   * TLS 1.3 without the keys: the Finished messages could not be read, but the handshake most likely completed
+   * (the server sent NewSessionTicket-sized records or application data after the client's flight, or the two sides
+   * exchanged close_notify). `outcome` then says completed; a key log would confirm it.
+   */
+  handshakeCompletedInferred?: boolean;
 }
 
 /** A TLS alert (RFC 8446 §6, RFC 5246 §7.2) placed in its conversation: who sent it and what it answered. */

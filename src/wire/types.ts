@@ -266,7 +266,9 @@ export interface ApplicationDataMessage {
   /**
    * Only for TLS 1.3 records that could not be decrypted: the record is exactly 2-byte alert + 1-byte inner content
    * type + the AEAD tag of the negotiated suite (19 bytes; 11 for TLS_AES_128_CCM_8_SHA256), which is almost always
-   * an encrypted Alert (a heuristic, not proof).
+   * an encrypted Alert (a heuristic, not proof). Alert-sized, not fatal: a close_notify (RFC 8446 §6.1) has the same
+   * size; which one it most likely is depends on what came before and after it, judged per conversation
+   * (Conversation.encryptedAlert vs Conversation.encryptedCloseNotify, src/evidence/conversation.ts).
    */
   likelyAlert?: boolean;
 }

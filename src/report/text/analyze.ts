@@ -43,9 +43,7 @@ export function messageLines(a: AnalyzedConversation): string[] {
     let detail = messageDetail(m, prevSame);
     if (m.body?.type === "ApplicationData") {
       const ad = m.body as { length: number; likelyAlert?: boolean };
-      detail = m.encrypted && !m.decrypted
-        ? `(encrypted, ${ad.length} bytes${ad.likelyAlert ? ": the size of a TLS 1.3 alert" : ""})`
-        : `(${ad.length} bytes)`;
+      detail = m.encrypted && !m.decrypted ? `(encrypted, ${ad.length} bytes${ad.likelyAlert ? alertSizedWords(a, m.index) : ""})` : `(${ad.length} bytes)`;
     }
     if (j > i) detail = `(${j - i + 1} records, through #${msgs[j]!.index} frame ${msgs[j]!.frame ?? "?"})`;
     const dec = m.decrypted ? " [decrypted]" : "";
@@ -59,18 +57,48 @@ export function messageLines(a: AnalyzedConversation): string[] {
   return out;
 }
 
-function conversationText(a: AnalyzedConversation, n: number): string[] {
+/** What an encrypted alert-sized TLS 1.3 record most likely is (src/evidence/conversation.ts judges it). */
+function alertSizedWords(a: AnalyzedConversation, index: number): string {
+  const c = a.conversation;
+  if (c.encryptedAlert?.messageIndex === index) return ": the size of a TLS 1.3 alert";
+  if (c.encryptedCloseNotify?.some((x) => x.messageIndex === index)) return ": the size of a TLS 1.3 alert, most likely close_notify";
+  return ": the size of a TLS 1.3 alert";
+}
+
+/** The outcome line's words; `keyLogGiven`: a key log was passed (it then had no secrets for this connection). */
+function outcomeWords(a: AnalyzedConversation, keyLogGiven: boolean): string {
+  const s = a.summary;
+  const c = a.conversation;
+  const ea = c.encryptedAlert;
+  if (ea && !c.alert) return `FAILED (most likely an alert from the ${ea.sender}: encrypted, ${ea.length} bytes; then ${s.outcome === "reset" ? "reset" : "closed"})`;
+  if (c.handshakeCompletedInferred && (s.outcome === "handshake-completed" || s.outcome === "closed-after-handshake")) {
+    const confirm = keyLogGiven ? "the key log given has no secrets for this connection's client random" : "pass --keylog to confirm";
+    const closed = c.encryptedCloseNotify?.length ? ", then closed (most likely close_notify)" : s.outcome === "closed-after-handshake" ? ", then closed" : "";
+    return `OK (handshake completed (probably; ${confirm})${closed})`;
+  }
+  return OUTCOME[s.outcome] ?? s.outcome;
+}
+
+/**
+ * The notes, with the likely-alert note worded for a key log that was given but holds no secrets for this
+ * connection (the note as made says to pass --keylog).
+ */
+function noteLines(a: AnalyzedConversation, keyLogGiven: boolean): string[] {
+  const fromDiagnose = "; without the key log its description cannot be read; pass --keylog";
+  return a.summary.notes.map((note) =>
+    keyLogGiven && note.endsWith(fromDiagnose) && a.conversation.encryptedAlert
+      ? note.slice(0, -fromDiagnose.length) + "; the key log given has no secrets for this connection's client random, so its description cannot be read"
+      : note,
+  );
+}
+
+function conversationText(a: AnalyzedConversation, n: number, keyLogGiven: boolean): string[] {
   const s = a.summary;
   const out: string[] = [];
   const head = [`TLS ${s.tlsVersion ?? "version unknown"}`, s.cipher, s.sni ? `SNI ${s.sni}` : "no SNI"].filter(Boolean).join(", ");
   out.push(`Conversation ${n}: client ${hp(s.client)} → server ${hp(s.server)}  (first frame ${s.firstFrame})`);
   out.push(`  ${head}`);
-  const ea = a.conversation.encryptedAlert;
-  out.push(
-    ea && !a.conversation.alert
-      ? `  Outcome: FAILED (most likely an alert from the ${ea.sender}: encrypted, ${ea.length} bytes; then ${s.outcome === "reset" ? "reset" : "closed"})`
-      : `  Outcome: ${OUTCOME[s.outcome] ?? s.outcome}`,
-  );
+  out.push(`  Outcome: ${outcomeWords(a, keyLogGiven)}`);
   if (a.conversation.alert) {
     const al = a.conversation.alert;
     out.push(`  Alert: the ${al.sender} sent ${alertWords(al.alert)}${s.alert?.frame !== undefined ? ` in frame ${s.alert.frame}` : ""}`);
@@ -91,7 +119,7 @@ function conversationText(a: AnalyzedConversation, n: number): string[] {
       for (const ca of s.acceptableCAs) out.push(`    - ${ca.dn}`);
     }
   }
-  for (const note of s.notes) out.push(`  Note: ${note}`);
+  for (const note of noteLines(a, keyLogGiven)) out.push(`  Note: ${note}`);
   out.push("", "  Messages");
   for (const l of messageLines(a)) out.push(`    ${l}`);
   if (a.diagnosis.findings.length > 0) {
@@ -146,7 +174,7 @@ export function renderAnalyzeText(r: AnalyzeResult): string {
   const noMatch = filterMatchedNothing(r);
   if (noMatch) out.push("", `No TLS conversation matches --filter ${r.filter!.text}.${noMatch.slice(noMatch.indexOf(";") + 1).replace(/^ the/, " The")}.`);
   else if (r.conversations.length === 0) out.push("", "No TLS conversation found in this capture (TLS is recognised by content, on any port).");
-  r.conversations.forEach((c, i) => out.push("", ...conversationText(c, i + 1)));
+  r.conversations.forEach((c, i) => out.push("", ...conversationText(c, i + 1, r.keyLogEntries > 0)));
   return out.join("\n") + "\n";
 }
 
