@@ -48,7 +48,27 @@ export function diagnose(evidence: Evidence, opts: DiagnoseOptions = {}): Diagno
   const ctx = buildContext(evidence, opts);
   const findings: Finding[] = [];
   for (const rule of RULES) findings.push(...rule.run(ctx, findings));
+  uncertainChoice(ctx, findings);
   const sorted = findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
   const verdict = sorted.some((f) => f.severity === "error") ? "problem" : sorted.some((f) => f.id === "healthy") ? "healthy" : "inconclusive";
   return { verdict, findings: sorted, clientStack: ctx.clientStack, ...(ctx.selection ? { selection: ctx.selection } : {}), ...(ctx.conversation ? { conversation: ctx.conversation } : {}) };
+}
+
+/**
+ * When the client model cannot know which of several fitting entries a Java client meets first (a PEM file has no
+ * keystore alias order; a SunX509 HashMap tree bin) and no transcript shows what was sent, a failure that rests on
+ * the predicted entry is not certain: its errors become warnings saying Java may send either.
+ */
+function uncertainChoice(ctx: RuleContext, findings: Finding[]): void {
+  const alt = ctx.selection?.mayAlsoSend;
+  if (!alt?.length || ctx.sent || ctx.observed) return;
+  const names = [ctx.selection!.chosen!.alias, ...alt].map((a) => `"${a}"`).join(" or ");
+  for (const [i, f] of findings.entries()) {
+    if (f.severity !== "error") continue;
+    findings[i] = {
+      ...f,
+      severity: "warning",
+      title: `Java may send either ${names} (their order is unknown); if it sends "${ctx.selection!.chosen!.alias}": ${f.title}`,
+    };
+  }
 }

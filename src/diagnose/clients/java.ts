@@ -21,6 +21,34 @@ import type { ServerPolicy, StoreEvidence } from "../../evidence/model.js";
 import type { Certificate, StoreEntry } from "../../pki/types.js";
 import { javaKeyAlgorithm, keyEntries, matchIssuers, q, SCHEMES, schemeName } from "./common.js";
 import type { AliasReason, ClientSelection, JavaKeyManager, SelectionContext } from "./types.js";
+import { javaAlias, javaHashMapOrder, javaKeystoreAliasOrder } from "./javaorder.js";
+
+/**
+ * The key entries in the order the key manager meets them: PKIX walks `KeyStore.aliases()` (PKCS#12: file order; JKS:
+ * Hashtable order), SunX509 its `credentialsMap` HashMap built from those aliases (javaorder.ts). `orderKnown` is false
+ * when a store is not a Java keystore (PEM/DER: no alias order a JDK would give) and holds more than one entry, or
+ * when SunX509's HashMap would hold a tree bin (javaHashMapOrder).
+ */
+export function javaEntryOrder(stores: StoreEvidence[], km: JavaKeyManager, alias?: string): { entries: StoreEntry[]; orderKnown: boolean } {
+  const out: StoreEntry[] = [];
+  let orderKnown = true;
+  for (const s of stores) {
+    if (s.role !== "client-keystore") continue;
+    const mine = keyEntries([s], alias);
+    const order = javaKeystoreAliasOrder(s.store);
+    if (!order) {
+      if (mine.length > 1) orderKnown = false;
+      out.push(...mine);
+      continue;
+    }
+    const byAlias = new Map(mine.map((e) => [javaAlias(e.alias), e] as const));
+    const keyAliases = order.filter((a) => byAlias.has(a));
+    const walk = km === "SunX509" ? javaHashMapOrder(keyAliases) : keyAliases;
+    if (!walk) orderKnown = false;
+    for (const a of walk ?? keyAliases) out.push(byAlias.get(a)!);
+  }
+  return { entries: out, orderKnown };
+}
 
 const SIG_ALG_TO_SCHEMES: Record<string, number[]> = {
   SHA256withRSA: [0x0401],
@@ -103,7 +131,7 @@ interface Candidate {
 export function selectJava(stores: StoreEvidence[], policy: ServerPolicy, ctx: SelectionContext): ClientSelection {
   const km: JavaKeyManager = ctx.keyManager ?? "SunX509";
   const model = `Java ${km} key manager (JSSE, JDK 17)`;
-  const entries = keyEntries(stores, ctx.alias);
+  const { entries, orderKnown } = javaEntryOrder(stores, km, ctx.alias);
   const reasons: AliasReason[] = [];
   const base = { stack: "java" as const, model };
 
@@ -203,16 +231,22 @@ export function selectJava(stores: StoreEvidence[], policy: ServerPolicy, ctx: S
       );
     }
     const tie = km === "SunX509" && candidates.length > 1;
+    const alternatives = !orderKnown ? candidates.filter((c) => c !== pick && (km === "SunX509" || c.rank === pick.rank)).map((c) => c.entry.alias) : [];
     return {
       ...base,
       chosen: { alias: pick.entry.alias, chain: pick.entry.chain },
+      ...(alternatives.length ? { mayAlsoSend: alternatives } : {}),
       sentChain: pick.entry.chain,
       empty: false,
       reasons,
       summary:
         `Java (${km}) sends alias ${q(pick.entry.alias)} (${pick.entry.chain.length} certificate${pick.entry.chain.length === 1 ? "" : "s"}) for key type ${keyType}` +
         (pick.rank !== "EXACT" ? `, although PKIX ranks it ${pick.rank}: it is the best candidate it has` : "") +
-        (tie ? `; ${candidates.length} entries fit, and SunX509 takes whichever its internal HashMap lists first` : "") +
+        (alternatives.length
+          ? `; but ${alternatives.length + 1} entries fit and this store has no Java alias order, so Java may send either (${[pick.entry.alias, ...alternatives].map(q).join(", ")})`
+          : tie
+            ? `; ${candidates.length} entries fit, and SunX509 takes the first in its credentialsMap (a HashMap: alias hash order, not keystore order)`
+            : "") +
         ".",
     };
   }

@@ -55,6 +55,11 @@ export interface ClientSelection {
   model: string;
   /** The chosen entry, when one was chosen. */
   chosen?: { alias: string; chain: Certificate[] };
+  /**
+   * Other aliases the client may send instead of `chosen` when the model cannot know the order it meets them in
+   * (a Java client reading a PEM file: no keystore alias order). Rules never call a failure certain then.
+   */
+  mayAlsoSend?: string[];
   /** The certificates the client puts in its Certificate message (empty when `empty`). */
   sentChain: Certificate[];
   /** True when the client answers the CertificateRequest with an empty Certificate message. */
