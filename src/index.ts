@@ -83,7 +83,7 @@ export { diagnoseLive } from "./diagnose/live.js";
 export type { LiveOptions, LiveResult } from "./diagnose/live.js";
 export { compareNameWithCa, canonicalJavaDn } from "./diagnose/names.js";
 // logs as evidence (src/logs)
-export { readLog, JsseLogParser, GatewayLogParser, javaDnEquals, javaDnToOpenssl, javaDnToRfc2253, parseJavaDn, splitJavaDnList, serialToOpensslHex, parseJsseTime } from "./logs/index.js";
+export { readLog, JsseLogParser, GatewayLogParser, javaDnEquals, javaDnToOpenssl, javaDnToRfc2253, parseJavaDn, splitJavaDnList, resolveJavaDnList, serialToOpensslHex, parseJsseTime } from "./logs/index.js";
 export type { JsseResult } from "./logs/index.js";
 export { renderLogText } from "./report/text/logs.js";
 // reports (src/report): one view model, rendered as Markdown, HTML, JSON (schemas/*.schema.json); support bundles

@@ -238,9 +238,11 @@ export interface LoggedHandshake {
   /**
    * How the CA names were split: "exact" (one per line: TLS 1.3 extension, JDK 8 `Cert Authorities:`), or
    * "heuristic" (JDK 11+ TLS 1.2 prints the list on one line joined by ", ", the same separator as inside a DN;
-   * names are split where the attribute order restarts, e.g. "..., C=AU, CN=...").
+   * names are split where the attribute order restarts, e.g. "..., C=AU, CN=..."), "matched" (that one line cut where
+   * it reproduces certificate DNs the same log shows), or "ambiguous" (a cut could not be told from a DN written
+   * least-specific first, e.g. "O=lab, CN=Lab rootA": the run is kept as one name rather than two invented ones).
    */
-  caNamesSplit?: "exact" | "heuristic";
+  caNamesSplit?: "exact" | "heuristic" | "matched" | "ambiguous";
   /** The client's Certificate message as logged: null = none logged; [] = empty (no certificate sent). */
   clientCertificates: LoggedCertificate[] | null;
   /** The server's Certificate message as logged (null = none logged). */

@@ -138,3 +138,79 @@ export function javaDnEquals(a: string, b: string): boolean {
   const key = (rdn: LoggedAva[]) => rdn.map((x) => `${x.type.toUpperCase()}=${foldValue(x.value)}`).sort().join("+");
   return ra.every((rdn, i) => key(rdn) === key(rb[i]!));
 }
+
+/** How a one-line CA name list was split (see {@link resolveJavaDnList}). */
+export type CaNamesSplit = "exact" | "heuristic" | "matched" | "ambiguous";
+
+/** Whether a Java-printed DN has a most-specific attribute (CN, UID, e-mail...): CA names almost always do. */
+function hasSpecificAttribute(dn: string): boolean {
+  return splitTop(dn, ",").some((rdn) => splitTop(rdn, "+").some((ava) => RANK[ava.slice(0, Math.max(0, ava.indexOf("="))).trim().toUpperCase()] === 1));
+}
+
+/**
+ * Splits a one-line DN list (JDK 11+ TLS 1.2 `"certificate authorities": [dn1, dn2]`) using DNs the same log shows
+ * (`known`: the server's and the client's certificate subjects and issuers). The separator between names is the one
+ * between RDNs, so a name written least-specific first ("O=lab, CN=Lab rootA", from `-subj "/CN=Lab rootA/O=lab"`)
+ * looks like two names to the order-restart rule of {@link splitJavaDnList}. Here:
+ *
+ * 1. the RDN run is cut so that as many RDNs as possible fall in names equal to a known DN ({@link javaDnEquals});
+ * 2. each remaining run is split by the order-restart rule, but only when every piece keeps a most-specific attribute
+ *    (CN, UID, e-mail...); a piece like "O=lab" alone means the cut is a guess, so the run is kept whole.
+ *
+ * `split`: "exact" (one name, no cut in question), "matched" (every name is a known DN, and a cut was in question), "heuristic" (some name is not a
+ * known DN; every cut is at a known DN or by the order rule with plausible pieces), "ambiguous" (a run kept whole: it
+ * may be one name or several).
+ */
+export function resolveJavaDnList(list: string, known: readonly string[]): { names: string[]; split: CaNamesSplit } {
+  const inner = list.trim().replace(/^\[/, "").replace(/\]$/, "").trim();
+  if (inner === "") return { names: [], split: "exact" };
+  const rdns = splitTop(inner, ",");
+  const n = rdns.length;
+  const knownSet = known.filter((k) => k.trim() !== "");
+  const isKnown = (i: number, j: number) => {
+    const dn = rdns.slice(i, j).join(", ");
+    return knownSet.some((k) => javaDnEquals(dn, k));
+  };
+  // best[i]: most RDNs of rdns[i..n) covered by known names; step[i]: the end of a known name starting at i, or 0.
+  const best = new Array<number>(n + 1).fill(0);
+  const step = new Array<number>(n + 1).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    best[i] = best[i + 1]!;
+    for (let j = n; j > i; j--) {
+      if (j - i + best[j]! > best[i]! && isKnown(i, j)) {
+        best[i] = j - i + best[j]!;
+        step[i] = j;
+      }
+    }
+  }
+  const names: string[] = [];
+  let matched = 0;
+  let heuristic = false;
+  let ambiguous = false;
+  const flush = (run: string[]) => {
+    if (run.length === 0) return;
+    const parts = splitJavaDnList(run.join(", "));
+    if (parts.length > 1 && !parts.every(hasSpecificAttribute)) {
+      names.push(run.join(", "));
+      ambiguous = true;
+    } else {
+      if (parts.length > 1) heuristic = true;
+      names.push(...parts);
+    }
+  };
+  let run: string[] = [];
+  for (let i = 0; i < n; ) {
+    if (step[i]! > 0) {
+      flush(run);
+      run = [];
+      names.push(rdns.slice(i, step[i]).join(", "));
+      matched++;
+      i = step[i]!;
+    } else run.push(rdns[i++]!);
+  }
+  flush(run);
+  // One name is "matched" when the order rule alone would have cut it and a known DN kept it whole.
+  const single = splitJavaDnList(inner).length > 1 && matched > 0 ? "matched" : "exact";
+  const split: CaNamesSplit = ambiguous ? "ambiguous" : names.length <= 1 ? single : matched === names.length && !heuristic ? "matched" : "heuristic";
+  return { names, split };
+}

@@ -15,7 +15,7 @@ import { JsseLogParser } from "./jsse.js";
 
 export { JsseLogParser, type JsseResult } from "./jsse.js";
 export { GatewayLogParser } from "./gateway.js";
-export { javaDnEquals, javaDnToOpenssl, javaDnToRfc2253, parseJavaDn, splitJavaDnList } from "./dn.js";
+export { javaDnEquals, javaDnToOpenssl, javaDnToRfc2253, parseJavaDn, splitJavaDnList, resolveJavaDnList, type CaNamesSplit } from "./dn.js";
 export { parseCertificates, serialToOpensslHex } from "./certs.js";
 export { parseJsseTime } from "./phrases.js";
 

@@ -3,7 +3,8 @@
  * log order with directions, the first fatal alert, the outcome) and its {@link LoggedHandshake} facts.
  */
 import type { AlertEvent, Conversation, Direction, LoggedCertificate, LoggedHandshake, Outcome, TranscriptMessage } from "../../evidence/model.js";
-import { C2S, newPolicy, S2C, type HandshakeState } from "./model.js";
+import { resolveJavaDnList } from "../dn.js";
+import { C2S, logCa, newPolicy, S2C, type HandshakeState } from "./model.js";
 
 /** Build the conversation and logged facts of one handshake (`s.side` defaults to "client"). */
 export function assembleHandshake(s: HandshakeState): [Conversation, LoggedHandshake] {
@@ -58,6 +59,13 @@ export function assembleHandshake(s: HandshakeState): [Conversation, LoggedHands
   else if (finishedBoth) outcome = "handshake-completed";
   else outcome = "incomplete";
   if (s.policy && kinds.has("empty-client-chain")) s.policy.required = true;
+  if (s.policy && s.caNamesList !== undefined) {
+    // Cut the one-line CA list where it reproduces DNs this log shows (certificate subjects and issuers).
+    const known = [...(s.serverCertificates ?? []), ...(s.clientCertificates ?? [])].flatMap((c) => [c.subject, c.issuer]);
+    const { names, split } = resolveJavaDnList(s.caNamesList, known);
+    s.policy.acceptableCAs = names.map(logCa);
+    s.caNamesSplit = split;
+  }
   if (s.events.some((e) => e.kind === "invalid-certificate-authorities")) {
     s.policy ??= newPolicy();
     s.policy.certificateAuthoritiesState = "present-empty";

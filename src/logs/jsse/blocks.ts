@@ -5,7 +5,7 @@
  */
 import type { CertificateMsg } from "../../wire/types.js";
 import { parseCertificates } from "../certs.js";
-import { splitJavaDnList } from "../dn.js";
+import { resolveJavaDnList } from "../dn.js";
 import { findException } from "../phrases.js";
 import { CERT_TYPE_CODES, listItems, logCa, newPolicy, schemeCode, type HandshakeState, type PendingMessage } from "./model.js";
 
@@ -97,8 +97,11 @@ function certificateRequest(s: HandshakeState, lines: string[]): void {
         if (!rest.endsWith("]")) caLines = acc;
         lineNames = acc;
       } else {
-        const names = splitJavaDnList("[" + rest);
-        s.caNamesSplit = names.length > 1 ? "heuristic" : "exact";
+        // One line, ", " between names and between RDNs alike: split now by the attribute order; the handshake
+        // assembly splits again once the log's certificate DNs are known (assemble.ts, resolveJavaDnList).
+        s.caNamesList = "[" + rest;
+        const { names, split } = resolveJavaDnList(s.caNamesList, []);
+        s.caNamesSplit = split;
         p.acceptableCAs = names.map(logCa);
       }
     }

@@ -2,6 +2,7 @@
  * Shared pieces of the JSSE debug-log reader (see ../jsse.ts): the per-handshake state both formats fill, the
  * message as logged, Java's names for signature schemes and certificate types, and small value builders.
  */
+import type { CaNamesSplit } from "../dn.js";
 import type { AcceptableCA, Direction, LogEvent, LoggedCertificate, ServerPolicy, TranscriptMessage, Conversation, LoggedHandshake } from "../../evidence/model.js";
 import type { AlertMessage } from "../../wire/types.js";
 import { CLIENT_CERTIFICATE_TYPES, SIGNATURE_SCHEMES } from "../../wire/tables.js";
@@ -44,7 +45,9 @@ export interface HandshakeState {
   cipher?: string;
   sni?: string;
   policy?: ServerPolicy;
-  caNamesSplit?: "exact" | "heuristic";
+  caNamesSplit?: CaNamesSplit;
+  /** JDK 11+ TLS 1.2: the CA name list exactly as logged on one line ("[dn1, dn2]"), split again at assembly. */
+  caNamesList?: string;
   clientCertificates: LoggedCertificate[] | null;
   serverCertificates: LoggedCertificate[] | null;
   /** Names of alerts received (to tell the Fatal line that reports a received alert from one that sends it). */
