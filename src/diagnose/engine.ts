@@ -11,7 +11,7 @@ import { pathRule } from "./rules/path.js";
 import { serverLogRule } from "./rules/serverlog.js";
 import { POLICY_RULES } from "./rules/policy.js";
 import { STORE_RULES } from "./rules/store.js";
-import { TRANSCRIPT_RULES } from "./rules/transcript.js";
+import { serverAccepted, TRANSCRIPT_RULES } from "./rules/transcript.js";
 import type { Diagnosis, Finding, Severity } from "./types.js";
 import type { ClientSelection } from "./clients/types.js";
 
@@ -47,7 +47,11 @@ export interface DiagnosisDetail extends Diagnosis {
 export function diagnose(evidence: Evidence, opts: DiagnoseOptions = {}): DiagnosisDetail {
   const ctx = buildContext(evidence, opts);
   const findings: Finding[] = [];
-  for (const rule of RULES) findings.push(...rule.run(ctx, findings));
+  const accepted = serverAccepted(ctx);
+  for (const rule of RULES) {
+    const found = rule.run(ctx, findings);
+    findings.push(...(accepted ? found.map(contradicted) : found));
+  }
   uncertainChoice(ctx, findings);
   const sorted = findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
   const verdict = sorted.some((f) => f.severity === "error") ? "problem" : sorted.some((f) => f.id === "healthy") ? "healthy" : "inconclusive";
@@ -71,4 +75,18 @@ function uncertainChoice(ctx: RuleContext, findings: Finding[]): void {
       title: `Java may send either ${names} (their order is unknown); if it sends "${ctx.selection!.chosen!.alias}": ${f.title}`,
     };
   }
+}
+
+/**
+ * A completed handshake the server accepted (rules/transcript.ts `serverAccepted`) is never a problem: an error a
+ * rule derived from stores, names or a model (perhaps misled by bad input, e.g. a CA list misread from a log) is
+ * contradicted by what the server did, so it is kept as a warning that says so. The verdict is then healthy.
+ */
+function contradicted(f: Finding): Finding {
+  if (f.severity !== "error") return f;
+  return { ...f, severity: "warning", title: `Contradicted by the transcript: the server accepted the client, yet ${lowerFirst(f.title)}` };
+}
+
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s;
 }

@@ -57,7 +57,9 @@ describe("diagnose engine", () => {
   });
   it("TLS 1.3 empty certificate_authorities extension: an error for the clients that abort on it (Java, Go), a warning for the others", () => {
     const p = policy([], { certificateAuthoritiesState: "present-empty" });
-    const conv13 = conversation(null, undefined, "1.3");
+    // The handshake did not complete (a client that aborts on the extension never finishes it); a completed one
+    // would contradict any error (engine: serverAccepted).
+    const conv13 = { ...conversation(null, undefined, "1.3"), outcome: "closed-during-handshake" as const };
     const sev = (clientStack: Evidence["clientStack"]) =>
       diagnose({ ...ev([ks["client-good"]!], { policy: p, conversations: [conv13] }), ...(clientStack ? { clientStack } : {}) }).findings.find((f) => f.id === "empty-certificate-authorities-extension");
     expect(sev("java")).toMatchObject({ severity: "error", title: expect.stringContaining("Java client aborts with decode_error (50)") });

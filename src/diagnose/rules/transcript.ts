@@ -6,7 +6,7 @@
 import { alertName, CAUSE_LABEL, causesForAlert, LOST_ALERT_NOTE, type RejectCause } from "../alerts.js";
 import type { Conversation } from "../../evidence/model.js";
 import type { Finding, FindingId } from "../types.js";
-import type { Rule } from "./context.js";
+import type { Rule, RuleContext } from "./context.js";
 import { clientConfigHint, msgRef, plural, remediation, text } from "./refs.js";
 import { logEvents, logRef } from "./logfacts.js";
 
@@ -265,14 +265,26 @@ export const closedWithoutAlert: Rule = {
   },
 };
 
+/**
+ * The transcript shows the server accepted the client: the handshake completed (a probe: the server answered after
+ * it; TLS 1.3 included, where the server judges the client's Certificate after its own Finished) with no alert
+ * (readable or alert-sized encrypted) and no close right after. Any finding that says the server would reject the
+ * client is then contradicted by what happened.
+ */
+export function serverAccepted(ctx: RuleContext): boolean {
+  const conv = ctx.conversation;
+  if (!conv) return false;
+  const p = ctx.evidence.probe;
+  const done = p ? (p.accepted ?? p.handshakeCompleted) : conv.outcome === "handshake-completed";
+  return done && !conv.alert && !conv.encryptedAlert && !closedWithoutAlertSeen(conv);
+}
+
 export const healthy: Rule = {
   ids: ["healthy"],
   run(ctx, prior) {
     const conv = ctx.conversation;
     if (!conv || prior.some((f) => f.severity === "error")) return [];
-    const p = ctx.evidence.probe;
-    const done = p ? (p.accepted ?? p.handshakeCompleted) : conv.outcome === "handshake-completed";
-    if (!done || conv.alert || closedWithoutAlertSeen(conv)) return [];
+    if (!serverAccepted(ctx)) return [];
     const o = ctx.observed;
     // What was seen sent: the parsed chain, else (a log: no DER) the certificates the log printed.
     const sent: Array<{ subject: string; issuer: string }> = o && !o.empty ? (o.chain.length ? o.chain : (o.logged ?? [])) : [];
