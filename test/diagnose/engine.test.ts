@@ -84,14 +84,14 @@ describe("diagnose engine", () => {
     const leafOnly = () => ks["leafonly"]!;
     /** The leaf-only keystore plus Intermediate A as a separate trusted-certificate entry (not in the key entry). */
     const withInterEntry = (): StoreEvidence => ({ ...leafOnly(), store: { ...leafOnly().store, entries: [...leafOnly().store.entries, { alias: "interA", kind: "trusted-cert", chain: [interA] }] } });
-    it("leaf only, issuer in no store, server names Root A, Java sends nothing → ca-mismatch leads with the intermediate, missing-intermediate is a warning", async () => {
+    it("leaf only, issuer in no store, server names Root A, Java sends nothing → ca-mismatch leads with the intermediate; the truststore (Root A only) cannot issue the leaf → missing-intermediate is an error", async () => {
       const ts = await truststore(lab, ["rootA"]);
       const d = diagnose(ev([leafOnly(), ts], { policy: policy([caOf(rootA)]), conversations: [conversation([], 40)], serverStack: "openssl" }));
-      expect(d.findings.map((f) => f.id)).toEqual(["ca-mismatch", "client-sent-empty-certificate", "missing-intermediate", "server-alert"]);
-      const mi = d.findings[2]!;
-      expect(mi.severity).toBe("warning");
+      expect(d.findings.map((f) => f.id)).toEqual(["ca-mismatch", "missing-intermediate", "client-sent-empty-certificate", "server-alert"]);
+      const mi = d.findings[1]!;
+      expect(mi.severity).toBe("error");
       expect(mi.evidence).toContainEqual(expect.objectContaining({ kind: "dn", role: "looked-for", dn: interA.subject }));
-      expect(JSON.stringify(mi.evidence)).toContain("Not checked: whether the server's truststore");
+      expect(JSON.stringify(mi.evidence)).toContain("none has that subject or that key identifier, so the server cannot build a path");
       expect(mi.remediation.steps.join("\n")).toMatch(/keytool -importcert -alias client-good -file chain\.pem/);
       const ca = d.findings[0]!;
       expect(ca.remediation.summary).toMatch(/^Include the intermediate CA certificate "CN=Lab Intermediate A/);

@@ -144,10 +144,10 @@ describe("the Java model's reasons", () => {
 });
 
 describe("verdict and wording", () => {
-  it("offline: a warning is not 'nothing wrong'", () => {
+  it("offline: a leaf-only entry whose issuer no truststore certificate is (or issued) is a PROBLEM, not a warning", () => {
     const r = mt("diagnose", "--keystore", ks.noint!, "--password", PW, "--truststore", ks.trust!, "--truststore-password", PW);
-    expect(r.status).toBe(0);
-    expect(r.stdout.split("\n")[0]).toMatch(/^INCONCLUSIVE: No error found, but 1 warning: The key entry "client" holds only the client certificate, ending at "CN=client-good", .*; add --connect host:port to check against the live server\.$/);
+    expect(r.status).toBe(1);
+    expect(r.stdout.split("\n")[0]).toMatch(/^PROBLEM: The client chain stops at "CN=client-good": the server's truststore holds neither its issuer "CN=Lab Intermediate A" nor a CA above it\. Fix: Send "Lab Intermediate A" after the client certificate/);
   });
 
   it("headline: the cause and the first fix step, DNs by CN (the playbook's CA mismatch)", () => {

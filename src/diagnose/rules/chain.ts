@@ -191,6 +191,9 @@ export const incompleteChainRule: Rule = {
     const out: Finding[] = [];
     for (const ic of incompleteChains(ctx)) {
       const { alias, chain, top, missing } = ic;
+      // The issuer is in no store, but the server's truststore is known and nothing in it is (or issued) anything of
+      // the chain: the path rule (rules/path.ts unknownIssuerOffline) says so as a certain failure.
+      if (!missing && ctx.truststore && ic.rejected === undefined) continue;
       const java = ctx.clientStack === "java";
       const sent = isSentChain(ctx, chain);
       const role = sent ? "client-chain" : entryRole(ctx, ctx.examined.find((e) => e.chain === chain) ?? ctx.examined[0]!);

@@ -9,7 +9,7 @@ import { causesForAlert } from "../alerts.js";
 import type { Finding, FindingId } from "../types.js";
 import type { Rule, RuleContext } from "./context.js";
 import { knownMissingIntermediate } from "./policy.js";
-import { incompleteChain, sentChainRejectedForPath, serverLoggedPathFailure } from "./chain.js";
+import { fullChainSteps, incompleteChain, sentChainRejectedForPath, serverLoggedPathFailure } from "./chain.js";
 import { nameMatchesCa } from "../names.js";
 import { closedWithoutAlertSeen } from "./transcript.js";
 import { certRef, clientConfigHint, dnRef, msgRef, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
@@ -58,6 +58,10 @@ export const pathRule: Rule = {
       if (ic) {
         // An incomplete chain says nothing about the server's truststore, unless we know the missing intermediate:
         // then the truststore lacks the anchor when nothing in it issued that intermediate (name and key id).
+        if (anchors && !ic.missing && !reported) {
+          out.push(unknownIssuerOffline(ctx, alias, chain, anchors, role));
+          continue;
+        }
         if (!anchors || !ic.missing || ic.missingReachesTruststore) continue;
         const m = ic.missing.cert;
         out.push({
@@ -161,3 +165,74 @@ export const pathRule: Rule = {
     return out;
   },
 };
+
+function keyIds(c: Certificate): { ski?: string; aki?: string } {
+  try {
+    const i = c.info(0);
+    return { ...(i.subjectKeyIdentifier ? { ski: i.subjectKeyIdentifier } : {}), ...(i.authorityKeyIdentifier ? { aki: i.authorityKeyIdentifier } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/** The CN of a DN ("Lab Root B"), else the DN. */
+function cnOf(dn: string): string {
+  return /(?:^|,)\s*CN=((?:\\.|[^,])*)/i.exec(dn)?.[1]?.trim() ?? dn;
+}
+
+/**
+ * The chain stops below its issuer, that issuer is in no store given, and no trust anchor is it (by name and key
+ * identifier: RFC 5280 §4.2.1.1, the AKI keyIdentifier is the issuer's SKI): from what the client sends plus the
+ * server's truststore no path can be built (RFC 5280 §6.1). Whether the issuer is an intermediate (the client must
+ * send it) or a root (the truststore must hold it) is not known from the leaf; a name that says "root" (and not
+ * "intermediate"/"issuing"/"sub") is read as a root, anything else as an intermediate. Both fixes are given.
+ */
+function unknownIssuerOffline(ctx: RuleContext, alias: string, chain: Certificate[], anchors: Certificate[], role: "client-chain" | "keystore"): Finding {
+  const top = chain[chain.length - 1]!;
+  const file = ctx.truststore!.file;
+  const ids = keyIds(top);
+  const cn = cnOf(top.issuer);
+  const rootish = /root/i.test(cn) && !/intermediate|issuing|\bsub/i.test(cn);
+  const only = chain.length === 1 ? "only the client certificate" : `${chain.length} certificates`;
+  const anchorList = anchors
+    .slice(0, 8)
+    .map((a) => `"${a.subject}"${keyIds(a).ski ? ` (SKI ${keyIds(a).ski})` : ""}`)
+    .join(", ");
+  const evidence = [
+    ...chain.map((c, i) => certRef(c, role, i, alias, ctx.now)),
+    { kind: "dn" as const, role: "looked-for" as const, dn: top.issuer, derHex: Buffer.from(top.issuerDer).toString("hex") },
+    text(
+      `The chain holds ${only} and stops at "${top.subject}", issued by "${top.issuer}"${ids.aki ? ` (AKI ${ids.aki})` : ""}; no store given holds that issuer. ` +
+        `${file} holds ${anchors.length} certificate(s): ${anchorList}${anchors.length > 8 ? ", ..." : ""}; none has that subject${ids.aki ? " or that key identifier" : ""}, so the server cannot build a path from what the client sends plus its truststore (RFC 5280 §6.1).`,
+    ),
+    text(rootish ? `"${cn}" reads as a root CA (its name), so the truststore lacks it; if it is an intermediate, the client must also send it.` : `Nothing shows whether "${cn}" is an intermediate or a root: if an intermediate, the client must send it after its certificate (and the truststore must hold the CA above it); if a root, the truststore must hold it.`),
+  ];
+  if (rootish) {
+    return {
+      id: "server-truststore-missing-issuer",
+      severity: "error",
+      title: `The server's truststore does not hold "${top.issuer}", the issuer of the client certificate "${top.subject}"`,
+      evidence,
+      remediation: remediation(
+        `Add "${cn}" to the server's truststore, or give the client a certificate from a CA it trusts. (If "${cn}" is an intermediate, the client must also send it.)`,
+        "server",
+        serverTrustSteps(ctx.serverStack, "client-issuing-ca.pem"),
+        serverTag(ctx.serverStack),
+      ),
+      reference: "docs/playbook.md, resolution of cause 2; RFC 5280 §6.1 (trust anchor), §4.2.1.1 (authority key identifier)",
+    };
+  }
+  return {
+    id: "missing-intermediate",
+    severity: "error",
+    title: `The client chain stops at "${top.subject}": the server's truststore holds neither its issuer "${top.issuer}" nor a CA above it`,
+    evidence,
+    remediation: remediation(
+      `Send "${cn}" after the client certificate, with the CA above it in the server's truststore. Or, if "${cn}" is a root, add it to the server's truststore.`,
+      "client",
+      [...fullChainSteps(ctx.clientStack, alias, top.issuer), ...serverTrustSteps(ctx.serverStack, "client-issuing-ca.pem").map((x) => `If "${cn}" is a root: ${x}`)],
+      ctx.clientStack,
+    ),
+    reference: "RFC 5246 §7.4.2 / RFC 8446 §4.4.2 (the sender's chain; intermediates may not be left out); RFC 5280 §6.1, §4.2.1.1",
+  };
+}
