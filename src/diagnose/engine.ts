@@ -12,7 +12,7 @@ import { serverLogRule } from "./rules/serverlog.js";
 import { POLICY_RULES } from "./rules/policy.js";
 import { STORE_RULES } from "./rules/store.js";
 import { serverAccepted, TRANSCRIPT_RULES } from "./rules/transcript.js";
-import type { Diagnosis, Finding, Severity } from "./types.js";
+import type { Diagnosis, Finding, FindingId, Severity } from "./types.js";
 import type { ClientSelection } from "./clients/types.js";
 
 /** Every rule, in run order. */
@@ -53,7 +53,7 @@ export function diagnose(evidence: Evidence, opts: DiagnoseOptions = {}): Diagno
     findings.push(...(accepted ? found.map(contradicted) : found));
   }
   uncertainChoice(ctx, findings);
-  const sorted = findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
+  const sorted = dedupeSteps(findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map((x) => x.f));
   const verdict = sorted.some((f) => f.severity === "error") ? "problem" : sorted.some((f) => f.id === "healthy") ? "healthy" : "inconclusive";
   return { verdict, findings: sorted, clientStack: ctx.clientStack, ...(ctx.selection ? { selection: ctx.selection } : {}), ...(ctx.conversation ? { conversation: ctx.conversation } : {}) };
 }
@@ -89,4 +89,32 @@ function contradicted(f: Finding): Finding {
 
 function lowerFirst(s: string): string {
   return /^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s;
+}
+
+/** A step without its side prefix ("On the client: ", "If "X" is an intermediate: "), for comparing steps. */
+function stepCore(step: string): string {
+  return step.replace(/^(On the (client|server): |If "[^"]*" is (an intermediate|a root): )/, "").trim();
+}
+
+/**
+ * Findings about one cause often share fix steps (ca-mismatch and missing-intermediate both rebuild the chain). Each
+ * step is spelled out once, in the first finding (in report order) that has it; a later finding lists only its own
+ * steps and refers to the earlier one for the rest.
+ */
+function dedupeSteps(findings: Finding[]): Finding[] {
+  const seen = new Map<string, FindingId>();
+  return findings.map((f) => {
+    const own: string[] = [];
+    const shared = new Set<FindingId>();
+    for (const step of f.remediation.steps) {
+      const core = stepCore(step);
+      const first = seen.get(core);
+      if (first && first !== f.id) shared.add(first);
+      else own.push(step);
+    }
+    for (const step of f.remediation.steps) if (!seen.has(stepCore(step))) seen.set(stepCore(step), f.id);
+    if (shared.size === 0) return f;
+    const refer = `The other steps are listed under ${[...shared].join(", ")} above.`;
+    return { ...f, remediation: { ...f.remediation, steps: [...own, refer] } };
+  });
 }

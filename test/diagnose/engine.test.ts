@@ -92,8 +92,11 @@ describe("diagnose engine", () => {
       expect(mi.severity).toBe("error");
       expect(mi.evidence).toContainEqual(expect.objectContaining({ kind: "dn", role: "looked-for", dn: interA.subject }));
       expect(JSON.stringify(mi.evidence)).toContain("none has that subject or that key identifier, so the server cannot build a path");
-      expect(mi.remediation.steps.join("\n")).toMatch(/keytool -importcert -alias client-good -file chain\.pem/);
       const ca = d.findings[0]!;
+      // The chain-rebuilding steps are spelled out once, under ca-mismatch; missing-intermediate refers to them.
+      expect(ca.remediation.steps.join("\n")).toMatch(/keytool -importcert -alias client-good -file chain\.pem/);
+      expect(mi.remediation.steps.join("\n")).not.toMatch(/keytool -importcert -alias client-good -file chain\.pem/);
+      expect(mi.remediation.steps).toContain("The other steps are listed under ca-mismatch above.");
       expect(ca.remediation.summary).toMatch(/^Include the intermediate CA certificate "CN=Lab Intermediate A/);
       expect(ca.remediation.summary).not.toContain("would then match"); // its issuer is unknown: no claim
     });

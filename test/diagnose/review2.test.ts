@@ -90,3 +90,17 @@ describe("offline truststore check with leaf-only entries", () => {
     expect(ids(r.json, "error")).toContain("server-truststore-missing-issuer");
   });
 });
+
+describe("ca-mismatch fix and step lists", () => {
+  it("leaf-only from Root B (issuer in no store), server names Root A: the playbook's fix leads, 'if it is an intermediate' second; steps not repeated", async () => {
+    const s = await startOpensslServer({ cert: lab.cert("server"), key: lab.key("server"), caFile: lab.cert("rootA"), mode: "Verify", verifyReturnError: true, tls: "1.2" });
+    const r = await json(["--connect", `127.0.0.1:${s.port}`, "--keystore", f.b!, "--password", PW, "--server-stack", "openssl"]);
+    expect(r.json.verdict).toBe("problem");
+    const ca = r.json.findings.find((x) => x.id === "ca-mismatch")!;
+    expect(ca.remediation.summary).toMatch(/^Use a certificate issued under one of the listed CAs, or make the server trust \(and advertise\) "CN=Lab Root B[^"]*"\. Or, if "CN=Lab Root B[^"]*" is an intermediate, include it/);
+    expect(ca.remediation.summary).not.toMatch(/^Include the intermediate/);
+    // No step is spelled out twice across findings.
+    const all = r.json.findings.flatMap((x) => x.remediation.steps.map((st) => st.replace(/^(On the (client|server): |If "[^"]*" is (an intermediate|a root): )/, "")));
+    expect(new Set(all).size).toBe(all.length);
+  });
+});

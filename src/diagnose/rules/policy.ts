@@ -63,16 +63,23 @@ export const caMismatch: Rule = {
     const knownMatch = ic?.missing && ic.missingIssuerListed.length ? ic : undefined;
     const intermediateName = knownMatch ? knownMatch.missing!.cert.subject : top.issuer;
     const where = aliasOf ? `the key entry "${aliasOf}"` : "the client's chain";
+    // Something must say the missing issuer is an intermediate before the fix leads with "include it": a known
+    // certificate that is not self-signed, or a name that says so. Otherwise (a foreign root, say) the playbook's fix
+    // leads and including it comes second.
+    const saysIntermediate = ic !== undefined && (knownMatch !== undefined || (ic.missing !== undefined && !ic.missing.cert.selfIssued) || /intermediate|issuing|\bsub/i.test(cnOf(top.issuer)));
     const intermediateFix = ic
       ? knownMatch
         ? `Include the intermediate "${intermediateName}" in ${where}: ${ctx.clientStack === "java" ? "Java" : "the server"} would then match "${knownMatch.missingIssuerListed[0]}" as the intermediate's issuer.`
-        : `Include the intermediate CA certificate "${intermediateName}" in ${where} (if it is a root instead, make the server trust it).`
+        : saysIntermediate
+          ? `Include the intermediate CA certificate "${intermediateName}" in ${where} (if it is a root instead, make the server trust it).`
+          : `Use a certificate issued under one of the listed CAs, or make the server trust (and advertise) "${top.issuer}". Or, if "${top.issuer}" is an intermediate, include it in ${where}.`
       : undefined;
     const trustFix = `Make the server trust (and advertise) "${leadsTo}", the CA the client chain leads to, or give the client a certificate issued by a CA the server lists.`;
     // Steps, grouped by side, the likely side first, at most 4 each.
-    const clientSteps = (ic ? fullChainSteps(ctx.clientStack, aliasOf ?? "client", intermediateName) : [`Get a client certificate issued by ${p.acceptableCAs.length === 1 ? `"${p.acceptableCAs[0]!.dn}"` : "one of the listed CAs"}, with its intermediates in the chain; then ${clientConfigHint(ctx.clientStack)}`]).slice(0, 4);
+    const newCert = `Get a client certificate issued by ${p.acceptableCAs.length === 1 ? `"${p.acceptableCAs[0]!.dn}"` : "one of the listed CAs"}, with its intermediates in the chain; then ${clientConfigHint(ctx.clientStack)}`;
+    const clientSteps = (ic && !saysIntermediate ? [newCert, ...fullChainSteps(ctx.clientStack, aliasOf ?? "client", intermediateName).slice(0, 2).map((x) => `If "${cnOf(top.issuer)}" is an intermediate: ${x}`)] : ic ? fullChainSteps(ctx.clientStack, aliasOf ?? "client", intermediateName) : [`Get a client certificate issued by ${p.acceptableCAs.length === 1 ? `"${p.acceptableCAs[0]!.dn}"` : "one of the listed CAs"}, with its intermediates in the chain; then ${clientConfigHint(ctx.clientStack)}`]).slice(0, 4);
     const serverSteps = serverTrustSteps(ctx.serverStack, "issuing-ca.pem").slice(0, 4);
-    const grouped = ic
+    const grouped = saysIntermediate
       ? [...clientSteps.map((x) => `On the client: ${x}`), ...serverSteps.map((x) => `On the server: ${x}`)]
       : [...serverSteps.map((x) => `On the server: ${x}`), ...clientSteps.map((x) => `On the client: ${x}`)];
     const title = sent
@@ -95,7 +102,7 @@ export const caMismatch: Rule = {
           ...(ctx.selection && !sent ? [text(`${ctx.selection.model}: ${ctx.selection.summary}`)] : []),
           ...logSelectionEvidence(ctx),
         ],
-        remediation: remediation(intermediateFix ?? trustFix, "either", grouped, ic ? ctx.clientStack : serverTag(ctx.serverStack)),
+        remediation: remediation(intermediateFix ?? trustFix, "either", grouped, saysIntermediate ? ctx.clientStack : serverTag(ctx.serverStack)),
         reference: "Playbook cause 2: Certificate Authority Mismatch (docs/playbook.md); RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
       },
     ];
@@ -270,3 +277,8 @@ export const notRequested: Rule = {
 };
 
 export const POLICY_RULES: Rule[] = [caMismatch, dnEncodingMismatch, signatureAlgorithmMismatch, emptyCertificateAuthorities, notRequested];
+
+/** The CN of a DN ("Lab Root B"), else the DN. */
+function cnOf(dn: string): string {
+  return /(?:^|,)\s*CN=((?:\\.|[^,])*)/i.exec(dn)?.[1]?.trim() ?? dn;
+}
