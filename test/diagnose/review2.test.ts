@@ -104,3 +104,17 @@ describe("ca-mismatch fix and step lists", () => {
     expect(new Set(all).size).toBe(all.length);
   });
 });
+
+describe("headline", () => {
+  it("one short sentence with the cause and the first fix; no 'key entry' for PEM-configured clients", async () => {
+    for (const client of ["java", "openssl", "curl", "node", "go"]) {
+      for (const ks of [f.leafOnly!, f.b!]) {
+        const r = await cli(["--keystore", ks, "--password", PW, "--truststore", f.trustJks!, "--truststore-password", PW, "--client", client]);
+        const head = r.stdout.split("\n")[0]!;
+        expect(head).toMatch(/^PROBLEM: .*\. Fix: .*\.$/);
+        expect(head.length).toBeLessThanOrEqual(170);
+        if (client !== "java") expect(r.stdout).not.toContain("key entry");
+      }
+    }
+  });
+});

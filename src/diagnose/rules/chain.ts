@@ -14,7 +14,7 @@ import { compareNames } from "../../pki/dn.js";
 import type { Certificate, StoreEntry } from "../../pki/types.js";
 import { nameMatchesCa } from "../names.js";
 import type { EvidenceRef, Finding, Remediation } from "../types.js";
-import { entryRole, type Rule, type RuleContext } from "./context.js";
+import { credentialName, entryRole, type Rule, type RuleContext } from "./context.js";
 import { certRef, clientConfigHint, remediation, text } from "./refs.js";
 import { alertName, causesForAlert } from "../alerts.js";
 import { closedWithoutAlertSeen } from "./transcript.js";
@@ -249,7 +249,7 @@ export const incompleteChainRule: Rule = {
         fullChainSteps(ctx.clientStack, alias, missing ? missing.cert.subject : top.issuer),
         ctx.clientStack,
       );
-      const holder = sent ? `The client sent ${chain.length === 1 ? "only its certificate" : `${chain.length} certificates`}` : `The key entry "${alias}" holds ${only}`;
+      const holder = sent ? `The client sent ${chain.length === 1 ? "only its certificate" : `${chain.length} certificates`}` : `${upperFirst(credentialName(ctx, alias))} holds ${only}`;
       out.push({
         id: "missing-intermediate",
         // Proven when the missing issuer is known to be an intermediate, or when the server rejected exactly this chain
@@ -268,3 +268,7 @@ export const incompleteChainRule: Rule = {
     return out;
   },
 };
+
+function upperFirst(s: string): string {
+  return s[0]!.toUpperCase() + s.slice(1);
+}

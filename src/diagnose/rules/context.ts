@@ -226,9 +226,18 @@ function loggedSentEntry(logged: LoggedCertificate[], entries: StoreEntry[]): Ru
   return { entry: { alias: own?.alias ?? "(sent)", kind: "private-key", chain }, fromKeystore: own !== undefined, fromLog: true };
 }
 
-/** How rules name an entry they judge: `the chain the client sent` or `the key entry "alias"`. */
+/**
+ * How rules name a stored credential: `the key entry "alias"` for keystore clients (Java, .NET), `the certificate
+ * file` for clients configured with PEM files (OpenSSL, curl, Node, Go: "key entry" is a keystore term).
+ */
+export function credentialName(ctx: RuleContext, alias: string): string {
+  return ctx.clientStack === "java" || ctx.clientStack === "dotnet" ? `the key entry "${alias}"` : "the certificate file";
+}
+
+/** How rules name an entry they judge: `the chain the client sent` or the credential (see {@link credentialName}). */
 export function entryName(ctx: RuleContext, e: StoreEntry): string {
-  return ctx.sent?.entry === e ? `the chain the client sent${ctx.sent.fromKeystore ? ` (key entry "${e.alias}")` : ""}` : `the key entry "${e.alias}"`;
+  const java = ctx.clientStack === "java" || ctx.clientStack === "dotnet";
+  return ctx.sent?.entry === e ? `the chain the client sent${ctx.sent.fromKeystore && java ? ` (key entry "${e.alias}")` : ""}` : credentialName(ctx, e.alias);
 }
 
 /** Evidence role of a certificate of `e`: what was sent ("client-chain") or a keystore entry. */

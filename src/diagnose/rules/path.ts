@@ -211,10 +211,10 @@ function unknownIssuerOffline(ctx: RuleContext, alias: string, chain: Certificat
     return {
       id: "server-truststore-missing-issuer",
       severity: "error",
-      title: `The server's truststore does not hold "${top.issuer}", the issuer of the client certificate "${top.subject}"`,
+      title: `The server's truststore lacks "${top.issuer}", the issuer of "${top.subject}"`,
       evidence,
       remediation: remediation(
-        `Add "${cn}" to the server's truststore, or give the client a certificate from a CA it trusts. (If "${cn}" is an intermediate, the client must also send it.)`,
+        `Add "${cn}" to the server's truststore. Or give the client a certificate from a CA it trusts (if "${cn}" is an intermediate, the client must also send it).`,
         "server",
         serverTrustSteps(ctx.serverStack, "client-issuing-ca.pem"),
         serverTag(ctx.serverStack),
@@ -225,10 +225,10 @@ function unknownIssuerOffline(ctx: RuleContext, alias: string, chain: Certificat
   return {
     id: "missing-intermediate",
     severity: "error",
-    title: `The client chain stops at "${top.subject}": the server's truststore holds neither its issuer "${top.issuer}" nor a CA above it`,
+    title: `The server's truststore has no issuer for "${top.subject}" (issued by "${top.issuer}")`,
     evidence,
     remediation: remediation(
-      `Send "${cn}" after the client certificate, with the CA above it in the server's truststore. Or, if "${cn}" is a root, add it to the server's truststore.`,
+      `Send "${cn}" after the client certificate. Or, if "${cn}" is a root, add it to the server's truststore (an intermediate needs the CA above it there).`,
       "client",
       [...fullChainSteps(ctx.clientStack, alias, top.issuer), ...serverTrustSteps(ctx.serverStack, "client-issuing-ca.pem").map((x) => `If "${cn}" is a root: ${x}`)],
       ctx.clientStack,

@@ -12,7 +12,7 @@ import { logEvents, logRef, logSelectionEvidence } from "./logfacts.js";
 import { matchIssuers, schemeName, usableScheme } from "../clients/common.js";
 import { signatureAllowed } from "../clients/java.js";
 import type { Finding } from "../types.js";
-import type { Rule, RuleContext } from "./context.js";
+import { credentialName, type Rule, type RuleContext } from "./context.js";
 import { loggedOrigin } from "./logged.js";
 import { caRef, certRef, clientConfigHint, dnRef, plural, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
 
@@ -62,7 +62,7 @@ export const caMismatch: Rule = {
     // intermediate is known and its issuer is listed.
     const knownMatch = ic?.missing && ic.missingIssuerListed.length ? ic : undefined;
     const intermediateName = knownMatch ? knownMatch.missing!.cert.subject : top.issuer;
-    const where = aliasOf ? `the key entry "${aliasOf}"` : "the client's chain";
+    const where = aliasOf ? credentialName(ctx, aliasOf) : "the client's chain";
     // Something must say the missing issuer is an intermediate before the fix leads with "include it": a known
     // certificate that is not self-signed, or a name that says so. Otherwise (a foreign root, say) the playbook's fix
     // leads and including it comes second.
