@@ -79,6 +79,7 @@ export { diagnose } from "./diagnose/engine.js";
 export type { DiagnoseOptions, DiagnosisDetail } from "./diagnose/engine.js";
 export { selectClientCertificate } from "./diagnose/clients/index.js";
 export type { AliasReason, ClientSelection, DnComparison, JavaKeyManager, SelectionContext } from "./diagnose/clients/index.js";
+export { javaHashMapOrder, javaHashtableOrder, javaKeystoreAliasOrder, javaStringHash } from "./diagnose/clients/javaorder.js";
 export { diagnoseLive } from "./diagnose/live.js";
 export type { LiveOptions, LiveResult } from "./diagnose/live.js";
 export { compareNameWithCa, canonicalJavaDn } from "./diagnose/names.js";
