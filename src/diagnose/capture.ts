@@ -15,6 +15,7 @@ import type { AcceptableCA, Conversation, Endpoint, Evidence, LogEvidence, Serve
 import { policyFromConversation } from "../evidence/conversation.js";
 import { diagnose, type DiagnoseOptions, type DiagnosisDetail } from "./engine.js";
 import type { Finding } from "./types.js";
+import { unreadRemedy } from "./rules/refs.js";
 import type { ClientStack } from "../evidence/model.js";
 import { readCaptureFile } from "../capture/reader.js";
 import { TcpReassembler, type ConnectionInfo } from "../capture/reassembly.js";
@@ -241,7 +242,9 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     // Nothing decodable at all: say so plainly (the per-link-type warning has the detail).
   }
 
-  const conversations = captured.map((c) => analyzeOne(c, keyLog.size > 0, opts));
+  // A key log was given (file, text, or embedded in a pcapng): an encrypted handshake then means no secrets matched.
+  const keyLogGiven = keyLog.size > 0 || !!opts.keyLogFile || !!opts.keyLogText;
+  const conversations = captured.map((c) => analyzeOne(c, keyLogGiven, opts));
   conversations.sort((a, b) => {
     const fa = FAILED.has(a.summary.outcome) ? 0 : 1;
     const fb = FAILED.has(b.summary.outcome) ? 0 : 1;
@@ -285,6 +288,7 @@ function analyzeOne(c: CapturedConversation, haveKeys: boolean, opts: AnalyzeOpt
     ...(opts.clientStack ? { clientStack: opts.clientStack } : {}),
     ...(opts.serverStack ? { serverStack: opts.serverStack } : {}),
     ...(opts.logs?.length ? { logs: opts.logs } : {}),
+    ...(haveKeys ? { keyLogGiven: true } : {}),
   };
   const diagnosis = diagnose(evidence, opts.diagnoseOptions ?? {});
   return { summary: summarize(c, policy.requested ? policy.acceptableCAs : null, haveKeys, diagnosis.findings), conversation: conv, diagnosis, evidence };
@@ -319,7 +323,7 @@ function summarize(c: CapturedConversation, acceptableCAs: AcceptableCA[] | null
   if (conv.tlsVersion === "1.3" && hiddenHandshake) {
     notes.push(
       haveKeys
-        ? "TLS 1.3: the key log has no secrets for this connection's client random, so the CertificateRequest and the client's Certificate are encrypted"
+        ? `TLS 1.3: ${unreadRemedy(conv, true)}, so the CertificateRequest and the client's Certificate are encrypted`
         : "TLS 1.3 without a key log: the CertificateRequest and the client's Certificate are encrypted; pass --keylog",
     );
   }
@@ -330,7 +334,8 @@ function summarize(c: CapturedConversation, acceptableCAs: AcceptableCA[] | null
     const afterFlight = conv.messages.some((x) => x.index < ea.messageIndex && x.direction === otherDir && x.encrypted);
     notes.push(
       `frame ${m?.frame ?? "?"}: the ${ea.sender} sent an encrypted record the size of an alert (${ea.length} bytes)` +
-        `${afterFlight ? ` after the ${ea.sender === "server" ? "client" : "server"}'s flight` : ""}; without the key log its description cannot be read; pass --keylog`,
+        `${afterFlight ? ` after the ${ea.sender === "server" ? "client" : "server"}'s flight` : ""}; ` +
+        (haveKeys ? `${unreadRemedy(conv, true)}, so its description cannot be read` : "without the key log its description cannot be read; pass --keylog"),
     );
   }
   if (conv.gaps.length > 0) {

@@ -197,6 +197,12 @@ export interface Evidence {
   serverStack?: ServerStack;
   /** Logs read with src/logs `readLog` (JSSE debug logs, gateway/application logs). */
   logs?: LogEvidence[];
+  /**
+   * A capture's analysis: whether a key log was given (--keylog file, key log text, or one embedded in a pcapng
+   * Decryption Secrets Block). With one given, a TLS 1.3 handshake that is still encrypted means the key log has
+   * no secrets for that connection's client random, not that one is missing. Absent: no key log.
+   */
+  keyLogGiven?: boolean;
 }
 
 /**

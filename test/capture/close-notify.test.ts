@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { analyzeCapture } from "../../src/diagnose/capture.js";
+import { diagnose } from "../../src/diagnose/engine.js";
 import { buildConversation, type SeenMessage } from "../../src/evidence/conversation.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -18,6 +19,14 @@ const GOOD_KEYS = join(DIR, "openssl-tls13-good-closenotify.keys");
 const NOCERT = join(DIR, "openssl-tls13-nocert.pcap");
 const NOCERT_KEYS = join(DIR, "openssl-tls13-nocert.keys");
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "dist/cli/main.js"), ...args], { encoding: "utf8" });
+
+/** tshark: the ClientHello.random of the capture's (single) connection, in hex. */
+function tsharkClientRandom(file: string): string {
+  return execFileSync("tshark", ["-r", file, "-Y", "tls.handshake.type==1", "-T", "fields", "-e", "tls.handshake.random"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
+}
 
 /** tshark with the key log: frame → what the records in it are ("NewSessionTicket", "Alert 1/0" = level/description). */
 function tsharkDecrypted(file: string, keys: string): Map<number, string[]> {
@@ -97,10 +106,61 @@ describe("TLS 1.3 without keys: close_notify is not a failure", () => {
     expect(g.stdout).toContain("Outcome: OK (handshake completed (probably; the key log given has no secrets for this connection's client random), then closed (most likely close_notify))");
     const n = cli("analyze", NOCERT, "--keylog", GOOD_KEYS);
     expect(n.status).toBe(1);
+    // The client random named is the ClientHello's (tshark: tls.handshake.random 5223747533518501007e...).
+    const random = tsharkClientRandom(NOCERT);
+    expect(random.startsWith("5223747533518501")).toBe(true);
+    const noSecrets = `the key log given has no secrets for this connection (client random ${random.slice(0, 16)}...)`;
     expect(n.stdout).toContain(
-      "Note: frame 10: the server sent an encrypted record the size of an alert (19 bytes) after the client's flight; the key log given has no secrets for this connection's client random, so its description cannot be read",
+      `Note: frame 10: the server sent an encrypted record the size of an alert (19 bytes) after the client's flight; ${noSecrets}, so its description cannot be read`,
     );
+    expect(n.stdout).toContain(`Note: TLS 1.3: ${noSecrets}, so the CertificateRequest and the client's Certificate are encrypted`);
+    expect(n.stdout).toContain(`server-alert: The server most likely aborted the handshake with an alert (an encrypted 19-byte record after the client's flight); its description cannot be read: ${noSecrets}`);
     expect(n.stdout).not.toContain("without the key log");
+    expect(n.stdout).not.toContain("needs the key log");
+    expect(n.stdout).not.toContain("pass --keylog");
+    // The JSON carries the same words (the note is made right, not patched by the text renderer).
+    const j = cli("analyze", NOCERT, "--keylog", GOOD_KEYS, "--json");
+    const doc = JSON.parse(j.stdout) as { conversations: Array<{ notes: string[]; findings: Array<{ id: string; title: string; evidence: Array<{ kind: string; text?: string }> }> }> };
+    const conv = doc.conversations[0]!;
+    expect(conv.notes.some((x) => x.includes(noSecrets))).toBe(true);
+    expect(conv.notes.join("\n")).not.toMatch(/without the key log|pass --keylog/);
+    const sa = conv.findings.find((f) => f.id === "server-alert")!;
+    expect(sa.title).toContain(noSecrets);
+    expect(sa.evidence.some((e) => e.kind === "text" && e.text!.includes(`${noSecrets}, so its description cannot be read`))).toBe(true);
+    // Without a key log, the note and finding still say to pass one.
+    const without = JSON.parse(cli("analyze", NOCERT, "--json").stdout) as typeof doc;
+    expect(without.conversations[0]!.notes.some((x) => x.endsWith("without the key log its description cannot be read; pass --keylog"))).toBe(true);
+    expect(without.conversations[0]!.findings.find((f) => f.id === "server-alert")!.title).toContain("its description needs the key log");
+  });
+
+  it("client-certificate-not-requested does not fire on an encrypted, unread TLS 1.3 handshake (a policy saying 'not requested' included)", async () => {
+    const notAsked = { requested: false, required: "unknown" as const, acceptableCAs: [], signatureAlgorithms: [] };
+    const hidden = (await analyzeCapture(GOOD)).conversations[0]!;
+    expect(hidden.conversation.visibility).toBe("encrypted-after-server-hello");
+    const d = diagnose({ ...hidden.evidence, policy: notAsked });
+    expect(d.findings.map((f) => f.id)).not.toContain("client-certificate-not-requested");
+    expect(d.findings.find((f) => f.id === "healthy")!.title).toContain("could not be seen");
+    // Control: the same policy on a readable (TLS 1.2) handshake does make the rule fire.
+    const plain = (await analyzeCapture(join(DIR, "openssl-tls12-good.pcap"))).conversations[0]!;
+    const p = diagnose({ ...plain.evidence, policy: notAsked });
+    expect(p.findings.map((f) => f.id)).toContain("client-certificate-not-requested");
+  });
+
+  it("a good TLS 1.3 handshake without keys: whether a client certificate was asked for is unknown, never 'not asked'", () => {
+    const t = cli("analyze", GOOD);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toContain(
+      "healthy: The handshake most likely succeeds; whether the server asked for a client certificate could not be seen (TLS 1.3: the CertificateRequest is encrypted; pass --keylog)",
+    );
+    expect(t.stdout).not.toContain("did not ask");
+    expect(t.stdout).not.toContain("client-certificate-not-requested");
+    const g = cli("analyze", GOOD, "--keylog", NOCERT_KEYS);
+    expect(g.stdout).toContain(`could not be seen (TLS 1.3: the CertificateRequest is encrypted; the key log given has no secrets for this connection (client random ${tsharkClientRandom(GOOD).slice(0, 16)}...))`);
+    expect(g.stdout).not.toContain("did not ask");
+    // With the right key log the CertificateRequest is read: the healthy finding names what was sent and accepted.
+    const k = cli("analyze", GOOD, "--keylog", GOOD_KEYS);
+    expect(k.status).toBe(0);
+    expect(k.stdout).toContain("healthy: The handshake succeeds with this credential: the client sent 2 certificates and the server accepted them");
   });
 });
 

@@ -14,7 +14,7 @@ import { signatureAllowed } from "../clients/java.js";
 import type { Finding } from "../types.js";
 import { credentialName, type Rule, type RuleContext } from "./context.js";
 import { loggedOrigin } from "./logged.js";
-import { caRef, certRef, clientConfigHint, dnRef, plural, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
+import { caRef, certRef, clientConfigHint, dnRef, handshakeUnread, plural, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
 
 /** The chain of the entry the server would judge, for CA-list rules: chosen entry, else every key entry. */
 function chains(ctx: RuleContext): Array<{ alias: string; chain: Certificate[] }> {
@@ -259,7 +259,8 @@ export const notRequested: Rule = {
   ids: ["client-certificate-not-requested"],
   run(ctx) {
     const p = ctx.policy;
-    if (!p || p.requested || !ctx.conversation) return [];
+    // An unread TLS 1.3 handshake may well hold an (encrypted) CertificateRequest: absence is not evidence there.
+    if (!p || p.requested || !ctx.conversation || handshakeUnread(ctx.conversation)) return [];
     return [
       {
         id: "client-certificate-not-requested",

@@ -1,6 +1,7 @@
 /** Small builders for typed evidence references and stack-aware remediation steps shared by the rules. */
-import type { AcceptableCA, ClientStack, ServerStack, TranscriptMessage } from "../../evidence/model.js";
+import type { AcceptableCA, ClientStack, Conversation, ServerStack, TranscriptMessage } from "../../evidence/model.js";
 import type { Certificate } from "../../pki/types.js";
+import type { ClientHello } from "../../wire/types.js";
 import type { EvidenceRef, Remediation } from "../types.js";
 
 /** A certificate of a store (or of what was sent). */
@@ -74,4 +75,25 @@ export function serverTag(stack: ServerStack): Remediation["stack"] | undefined 
 /** "1 certificate" / "2 certificates". */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Whether a TLS 1.3 handshake stayed encrypted after ServerHello (no key log, or none for this connection): its
+ * CertificateRequest, Certificate and Finished messages are then unread, so "the server did not ask" cannot be told
+ * from "it asked, encrypted" (RFC 8446 §4.3.2: the CertificateRequest is sent under handshake traffic keys).
+ */
+export function handshakeUnread(conv: Conversation | undefined): boolean {
+  return !!conv && conv.tlsVersion === "1.3" && conv.messages.some((m) => m.type === "EncryptedHandshake" && !m.decrypted);
+}
+
+/**
+ * What to do about an unread TLS 1.3 handshake, as a clause: "pass --keylog" when no key log was given, else
+ * "the key log given has no secrets for this connection (client random 0123456789abcdef...)" (the first 8 bytes of
+ * ClientHello.random in hex, the key a key log line is looked up by).
+ */
+export function unreadRemedy(conv: Conversation, keyLogGiven: boolean | undefined): string {
+  if (!keyLogGiven) return "pass --keylog";
+  const hello = conv.messages.find((m) => m.body?.type === "ClientHello")?.body as ClientHello | undefined;
+  const random = hello ? ` (client random ${Buffer.from(hello.random.subarray(0, 8)).toString("hex")}...)` : "";
+  return `the key log given has no secrets for this connection${random}`;
 }

@@ -7,7 +7,7 @@ import { alertName, CAUSE_LABEL, causesForAlert, LOST_ALERT_NOTE, type RejectCau
 import type { Conversation } from "../../evidence/model.js";
 import type { Finding, FindingId } from "../types.js";
 import type { Rule, RuleContext } from "./context.js";
-import { clientConfigHint, msgRef, plural, remediation, text } from "./refs.js";
+import { clientConfigHint, handshakeUnread, msgRef, plural, remediation, text, unreadRemedy } from "./refs.js";
 import { logEvents, logRef } from "./logfacts.js";
 
 /** Which findings explain which server-side rejection cause. */
@@ -85,7 +85,7 @@ export const serverAlert: Rule = {
   run(ctx, prior) {
     const conv = ctx.conversation;
     const a = conv?.alert;
-    if (conv && !a && conv.encryptedAlert?.sender === "server") return encryptedServerAlert(conv, conv.encryptedAlert, prior);
+    if (conv && !a && conv.encryptedAlert?.sender === "server") return encryptedServerAlert(conv, conv.encryptedAlert, prior, ctx.evidence.keyLogGiven);
     if (!conv || !a || a.sender !== "server") return alertFromLogEvent(ctx, prior);
     const d = a.alert.description;
     const causes = consistentCauses(ctx, causesForAlert(d, ctx.serverStack, conv.tlsVersion ?? ""));
@@ -150,24 +150,30 @@ function alertFromLogEvent(ctx: Parameters<Rule["run"]>[0], prior: readonly Find
 }
 
 /**
- * TLS 1.3 without the key log: the server's last record is encrypted and 19 bytes long, the size of an alert. Say so,
- * and that its description needs the key log; never claim the server closed without an alert.
+ * TLS 1.3 without the keys: the server's last record is encrypted and 19 bytes long, the size of an alert. Say so,
+ * and that its description needs the key log (or, when one was given, that it has no secrets for this connection);
+ * never claim the server closed without an alert.
  */
-function encryptedServerAlert(conv: Conversation, ea: NonNullable<Conversation["encryptedAlert"]>, prior: readonly Finding[]): Finding[] {
+function encryptedServerAlert(conv: Conversation, ea: NonNullable<Conversation["encryptedAlert"]>, prior: readonly Finding[], keyLogGiven?: boolean): Finding[] {
   const msg = conv.messages.find((m) => m.index === ea.messageIndex);
   const clientFlight = conv.messages.some((m) => m.index < ea.messageIndex && m.direction === "client→server" && m.encrypted);
   const explained = prior.some((f) => f.severity === "error");
+  const noSecrets = unreadRemedy(conv, keyLogGiven);
   const sentence =
     `The server sent an encrypted record the size of an alert (${ea.length} bytes)${clientFlight ? " after the client's flight" : ""}; ` +
-    "without the key log its description cannot be read; pass --keylog";
+    (keyLogGiven ? `${noSecrets}, so its description cannot be read` : "without the key log its description cannot be read; pass --keylog");
   return [
     {
       id: "server-alert",
       severity: explained ? "info" : "error",
-      title: `The server most likely aborted the handshake with an alert (an encrypted ${ea.length}-byte record${clientFlight ? " after the client's flight" : ""}); its description needs the key log`,
+      title:
+        `The server most likely aborted the handshake with an alert (an encrypted ${ea.length}-byte record${clientFlight ? " after the client's flight" : ""}); ` +
+        (keyLogGiven ? `its description cannot be read: ${noSecrets}` : "its description needs the key log"),
       evidence: [...msgRef(msg, `encrypted record, ${ea.length} bytes: the size of a TLS 1.3 alert`), text(sentence + ".")],
       remediation: remediation(
-        "Record the handshake again with a key log and pass it with --keylog, or read the server's log for the alert it sent.",
+        keyLogGiven
+          ? "Pass the key log written while this connection was captured (its lines carry this client random), or read the server's log for the alert it sent."
+          : "Record the handshake again with a key log and pass it with --keylog, or read the server's log for the alert it sent.",
         "either",
         [
           "openssl s_client -connect host:port -keylogfile keys.log ... while tcpdump -w cap.pcap records, then mtls-doctor analyze cap.pcap --keylog keys.log",
@@ -286,6 +292,8 @@ export const healthy: Rule = {
     if (!conv || prior.some((f) => f.severity === "error")) return [];
     if (!serverAccepted(ctx)) return [];
     const o = ctx.observed;
+    // TLS 1.3 without usable keys: no CertificateRequest seen does not mean none was sent (RFC 8446 §4.3.2).
+    const unread = handshakeUnread(conv);
     // What was seen sent: the parsed chain, else (a log: no DER) the certificates the log printed.
     const sent: Array<{ subject: string; issuer: string }> = o && !o.empty ? (o.chain.length ? o.chain : (o.logged ?? [])) : [];
     const n = sent.length || (ctx.selection?.sentChain.length ?? 0);
@@ -296,7 +304,9 @@ export const healthy: Rule = {
         severity: "info",
         title: ctx.policy?.requested
           ? `The handshake succeeds with this credential: the client sent ${plural(n, "certificate")} and the server accepted ${n === 1 ? "it" : "them"}`
-          : "The handshake succeeds (the server did not ask for a client certificate)",
+          : unread
+            ? `The handshake ${conv.handshakeCompletedInferred ? "most likely succeeds" : "succeeds"}; whether the server asked for a client certificate could not be seen (TLS 1.3: the CertificateRequest is encrypted; ${unreadRemedy(conv, ctx.evidence.keyLogGiven)})`
+            : "The handshake succeeds (the server did not ask for a client certificate)",
         evidence: [
           { kind: "field", field: "outcome", value: conv.outcome },
           ...(conv.tlsVersion ? [{ kind: "field" as const, field: "tls.version", value: conv.tlsVersion }] : []),

@@ -65,7 +65,7 @@ function alertSizedWords(a: AnalyzedConversation, index: number): string {
   return ": the size of a TLS 1.3 alert";
 }
 
-/** The outcome line's words; `keyLogGiven`: a key log was passed (it then had no secrets for this connection). */
+/** The outcome line's words; `keyLogGiven`: a key log was given (it then had no secrets for this connection). */
 function outcomeWords(a: AnalyzedConversation, keyLogGiven: boolean): string {
   const s = a.summary;
   const c = a.conversation;
@@ -77,19 +77,6 @@ function outcomeWords(a: AnalyzedConversation, keyLogGiven: boolean): string {
     return `OK (handshake completed (probably; ${confirm})${closed})`;
   }
   return OUTCOME[s.outcome] ?? s.outcome;
-}
-
-/**
- * The notes, with the likely-alert note worded for a key log that was given but holds no secrets for this
- * connection (the note as made says to pass --keylog).
- */
-function noteLines(a: AnalyzedConversation, keyLogGiven: boolean): string[] {
-  const fromDiagnose = "; without the key log its description cannot be read; pass --keylog";
-  return a.summary.notes.map((note) =>
-    keyLogGiven && note.endsWith(fromDiagnose) && a.conversation.encryptedAlert
-      ? note.slice(0, -fromDiagnose.length) + "; the key log given has no secrets for this connection's client random, so its description cannot be read"
-      : note,
-  );
 }
 
 function conversationText(a: AnalyzedConversation, n: number, keyLogGiven: boolean): string[] {
@@ -119,7 +106,7 @@ function conversationText(a: AnalyzedConversation, n: number, keyLogGiven: boole
       for (const ca of s.acceptableCAs) out.push(`    - ${ca.dn}`);
     }
   }
-  for (const note of noteLines(a, keyLogGiven)) out.push(`  Note: ${note}`);
+  for (const note of s.notes) out.push(`  Note: ${note}`);
   out.push("", "  Messages");
   for (const l of messageLines(a)) out.push(`    ${l}`);
   if (a.diagnosis.findings.length > 0) {
@@ -174,7 +161,7 @@ export function renderAnalyzeText(r: AnalyzeResult): string {
   const noMatch = filterMatchedNothing(r);
   if (noMatch) out.push("", `No TLS conversation matches --filter ${r.filter!.text}.${noMatch.slice(noMatch.indexOf(";") + 1).replace(/^ the/, " The")}.`);
   else if (r.conversations.length === 0) out.push("", "No TLS conversation found in this capture (TLS is recognised by content, on any port).");
-  r.conversations.forEach((c, i) => out.push("", ...conversationText(c, i + 1, r.keyLogEntries > 0)));
+  r.conversations.forEach((c, i) => out.push("", ...conversationText(c, i + 1, c.evidence.keyLogGiven === true)));
   return out.join("\n") + "\n";
 }
 
