@@ -97,6 +97,7 @@ export function analyzeLogToJson(r: AnalyzeLogResult): Record<string, unknown> {
           ...(m.line !== undefined ? { line: m.line } : {}),
         })),
         acceptableCAs: h.handshake.policy ? h.handshake.policy.acceptableCAs.map((a) => a.dn) : null,
+        ...(h.handshake.caNamesSplit !== undefined ? { caNamesSplit: h.handshake.caNamesSplit } : {}),
         clientCertificates: clientCert === null ? null : clientCert.length,
         alert: c.alert
           ? { sender: c.alert.sender, level: (c.alert.alert as AlertMessage).levelName, description: c.alert.alert.description, name: c.alert.alert.descriptionName }

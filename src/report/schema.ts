@@ -166,7 +166,16 @@ const DEFS: Record<string, Schema> = {
       verdict: VERDICT,
       findings: arr(ref("finding")),
     },
-    { tlsVersion: str, cipher: str, sni: str },
+    {
+      tlsVersion: str,
+      cipher: str,
+      sni: str,
+      caNamesSplit: {
+        enum: ["exact", "heuristic", "matched", "ambiguous"],
+        description:
+          "how the logged CA names were split (present when the log printed them): exact (one per line, or one name), heuristic (one line cut where a new name starts), matched (one line cut where it reproduces certificate DNs the log shows), ambiguous (one line that could not be cut with certainty: kept as logged)",
+      },
+    },
   ),
   analyzeConversation: obj(
     {
@@ -192,6 +201,15 @@ const DEFS: Record<string, Schema> = {
         { frame: posInt },
         "TLS 1.3 without the keys: the last record was encrypted and the size of an alert (19 bytes): most likely an alert, unreadable without the key log",
       ),
+      encryptedCloseNotify: arr(obj({ sender: SENDER, messageIndex: posInt, length: nonNegInt }, { frame: posInt }), {
+        description:
+          "TLS 1.3 without the keys: encrypted records the size of an alert that are most likely close_notify (after tickets or application data, or answering the peer's), in conversation order; absent when none",
+      }),
+      handshakeCompletedInferred: {
+        type: "boolean",
+        description:
+          "TLS 1.3 without the keys: true when `outcome` says the handshake completed by inference (tickets, application data or a close_notify exchange after the client's flight), not from the Finished messages; absent otherwise. A key log would confirm it",
+      },
     },
   ),
 };

@@ -12,6 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLog } from "../../src/logs/index.js";
 import { resolveJavaDnList } from "../../src/logs/dn.js";
 import type { LogEvidence } from "../../src/evidence/model.js";
+import { renderLogText } from "../../src/report/text/logs.js";
+import { analyzeLog } from "../../src/diagnose/logfile.js";
+import { analyzeLogDocument } from "../../src/report/documents.js";
+import { expectValidReport } from "../helpers/reportSchema.js";
 import { javaClientVsOpenssl, makeLab, PASS, stopAll, type JavaRun, type Lab } from "./lab.js";
 
 let lab: Lab;
@@ -56,6 +60,34 @@ describe("one-line TLS 1.2 CA names (JDK 17) with a DN written least-specific fi
     expect(h.clientCertificates ?? []).toEqual([]);
     expect(h.policy!.acceptableCAs.map((a) => a.dn)).toEqual(["O=lab, CN=Lab rootA"]);
     expect(h.caNamesSplit).toBe("ambiguous");
+  });
+});
+
+describe("how the split is reported (analyze <log>: text and --json)", () => {
+  const MATCHED = "  (The CA names were printed on one line; the split was confirmed by certificate DNs this log shows.)";
+  const AMBIGUOUS = "  (Java printed the CA list on one line and it could not be split with certainty; the names are shown as logged.)";
+  const doc = (ev: LogEvidence) => analyzeLogDocument(analyzeLog(ev, { now: Date.now() })) as unknown as { handshakes: Array<Record<string, unknown>> };
+
+  it("matched: the text says the split was confirmed by DNs the log shows; the JSON says caNamesSplit \"matched\"", () => {
+    const { ev } = runs.get("odd-cert")!;
+    const t = renderLogText(ev).split("\n");
+    expect(t).toContain(MATCHED);
+    expect(t).not.toContain(AMBIGUOUS);
+    const d = doc(ev);
+    expectValidReport(d, "analyze");
+    expect(d.handshakes[0]!.caNamesSplit).toBe("matched");
+    expect(d.handshakes[0]!.acceptableCAs).toEqual(["O=lab, CN=Lab rootA"]);
+  });
+
+  it("ambiguous: the text says it could not be split with certainty and the names are as logged; the JSON says \"ambiguous\"", () => {
+    const { ev } = runs.get("odd-nocert")!;
+    const t = renderLogText(ev).split("\n");
+    expect(t).toContain(AMBIGUOUS);
+    expect(t).not.toContain(MATCHED);
+    const d = doc(ev);
+    expectValidReport(d, "analyze");
+    expect(d.handshakes[0]!.caNamesSplit).toBe("ambiguous");
+    expect(d.handshakes[0]!.acceptableCAs).toEqual(["O=lab, CN=Lab rootA"]);
   });
 });
 

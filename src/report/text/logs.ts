@@ -80,6 +80,16 @@ const QUOTED = new Set<LogEvent["kind"]>([
 ]);
 
 /**
+ * How the CA names of a one-line JDK 11+ TLS 1.2 CertificateRequest were split (LoggedHandshake.caNamesSplit); "exact"
+ * needs no word.
+ */
+const CA_SPLIT_NOTE: Partial<Record<NonNullable<LoggedHandshake["caNamesSplit"]>, string>> = {
+  heuristic: 'The CA names were printed on one line; they were split where a new name starts, e.g. ", C=AU, CN=".',
+  matched: "The CA names were printed on one line; the split was confirmed by certificate DNs this log shows.",
+  ambiguous: "Java printed the CA list on one line and it could not be split with certainty; the names are shown as logged.",
+};
+
+/**
  * Renders the summary. Lines are at most ~120 columns except quoted log text.
  * @param ev what {@link readLog} returned
  */
@@ -95,7 +105,8 @@ export function renderLogText(ev: LogEvidence): string {
       out.push("  JSSE said:");
       for (const e of said) out.push(`    line ${e.line}: "${e.text}"`);
     }
-    if (h.caNamesSplit === "heuristic") out.push("  (The CA names were printed on one line; they were split where a new name starts, e.g. \", C=AU, CN=\".)");
+    const split = h.caNamesSplit ? CA_SPLIT_NOTE[h.caNamesSplit] : undefined;
+    if (split) out.push(`  (${split})`);
     out.push(`  ${ending(c)}`);
   });
   const rest = ev.events.filter((e) => e.conversation === undefined);
