@@ -91,6 +91,16 @@ export interface ConversationSummary {
   alert: { sender: "client" | "server"; level: string; description: number; name: string; frame?: number } | null;
   /** TLS 1.3 without the keys: the last record was encrypted and the size of an alert (see Conversation.encryptedAlert). */
   encryptedAlert?: { sender: "client" | "server"; messageIndex: number; length: number; frame?: number };
+  /**
+   * TLS 1.3 without the keys: the encrypted alert-sized records that are most likely close_notify, in conversation
+   * order (see Conversation.encryptedCloseNotify); absent when none.
+   */
+  encryptedCloseNotify?: Array<{ sender: "client" | "server"; messageIndex: number; length: number; frame?: number }>;
+  /**
+   * TLS 1.3 without the keys: true when `outcome` says completed on inference (tickets, application data or a
+   * close_notify exchange after the client's flight), not from the Finished messages (Conversation.handshakeCompletedInferred).
+   */
+  handshakeCompletedInferred?: boolean;
   outcome: Conversation["outcome"];
   visibility: Conversation["visibility"];
   /** What the capture could not show, in plain words (e.g. TLS 1.3 without a key log). */
@@ -374,6 +384,15 @@ function summarize(c: CapturedConversation, acceptableCAs: AcceptableCA[] | null
           },
         }
       : {}),
+    ...(conv.encryptedCloseNotify?.length
+      ? {
+          encryptedCloseNotify: conv.encryptedCloseNotify.map((x) => {
+            const frame = conv.messages.find((m) => m.index === x.messageIndex)?.frame;
+            return { ...x, ...(frame !== undefined ? { frame } : {}) };
+          }),
+        }
+      : {}),
+    ...(conv.handshakeCompletedInferred ? { handshakeCompletedInferred: true } : {}),
     outcome: conv.outcome,
     visibility: conv.visibility,
     notes,

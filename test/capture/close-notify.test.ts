@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { analyzeCapture } from "../../src/diagnose/capture.js";
 import { diagnose } from "../../src/diagnose/engine.js";
+import { expectValidReport } from "../helpers/reportSchema.js";
 import { buildConversation, type SeenMessage } from "../../src/evidence/conversation.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -131,6 +132,34 @@ describe("TLS 1.3 without keys: close_notify is not a failure", () => {
     const without = JSON.parse(cli("analyze", NOCERT, "--json").stdout) as typeof doc;
     expect(without.conversations[0]!.notes.some((x) => x.endsWith("without the key log its description cannot be read; pass --keylog"))).toBe(true);
     expect(without.conversations[0]!.findings.find((f) => f.id === "server-alert")!.title).toContain("its description needs the key log");
+  });
+
+  it("analyze --json carries encryptedCloseNotify (with frames) and handshakeCompletedInferred, as the text shows them", () => {
+    const j = cli("analyze", GOOD, "--json");
+    expect(j.status).toBe(0);
+    const doc = JSON.parse(j.stdout) as { conversations: Array<Record<string, unknown>> };
+    expectValidReport(doc, "analyze");
+    const c = doc.conversations[0]!;
+    expect(c.handshakeCompletedInferred).toBe(true);
+    // tshark with the key log: frames 12 and 14 are close_notify (Alert 1/0).
+    const decrypted = tsharkDecrypted(GOOD, GOOD_KEYS);
+    expect(decrypted.get(12)).toEqual(["Alert 1/0"]);
+    expect(decrypted.get(14)).toEqual(["Alert 1/0"]);
+    expect(c.encryptedCloseNotify).toEqual([
+      { sender: "client", messageIndex: 15, length: 19, frame: 12 },
+      { sender: "server", messageIndex: 16, length: 19, frame: 14 },
+    ]);
+    // With the key log nothing is inferred: the Finished and close_notify alerts are read, so both fields are absent.
+    const k = JSON.parse(cli("analyze", GOOD, "--keylog", GOOD_KEYS, "--json").stdout) as typeof doc;
+    expectValidReport(k, "analyze");
+    expect(k.conversations[0]!.handshakeCompletedInferred).toBeUndefined();
+    expect(k.conversations[0]!.encryptedCloseNotify).toBeUndefined();
+    // A likely fatal alert is not a close_notify.
+    const n = JSON.parse(cli("analyze", NOCERT, "--json").stdout) as typeof doc;
+    expectValidReport(n, "analyze");
+    expect(n.conversations[0]!.encryptedCloseNotify).toBeUndefined();
+    expect(n.conversations[0]!.handshakeCompletedInferred).toBeUndefined();
+    expect(n.conversations[0]!.encryptedAlert).toEqual({ sender: "server", messageIndex: 13, length: 19, frame: 10 });
   });
 
   it("client-certificate-not-requested does not fire on an encrypted, unread TLS 1.3 handshake (a policy saying 'not requested' included)", async () => {
