@@ -2,8 +2,9 @@
  * The support bundle of `mtls-doctor gather`: the playbook's "must-gather" list as files.
  *
  * What goes in: the keystore/truststore certInfo listing (never a private key, never a password), the probe result,
- * the capture summary, the diagnosis (JSON, Markdown, HTML), tool and runtime versions, what was asked for, and a
- * README of what is inside. With `redact`, host names/addresses and every DN attribute value are replaced by stable
+ * the capture summary, the summary of each log given (Java `javax.net.debug` / gateway logs, see ./bundleLogs.ts;
+ * the log itself only when asked for), the diagnosis (JSON, Markdown, HTML), tool and runtime versions, what was asked
+ * for, and a README of what is inside. With `redact`, host names/addresses and every DN attribute value are replaced by stable
  * placeholders (see ./redact.ts), the same in every file; DER hex of names is dropped.
  *
  * Pure: builds the file list from what the caller gathered; writing it (folder or .tar.gz) is the CLI's job.
@@ -13,6 +14,7 @@ import type { AnalyzeResult } from "../diagnose/capture.js";
 import type { DiagnosisDetail } from "../diagnose/engine.js";
 import type { Conversation, Evidence, ProbeEvidence, ServerPolicy, StoreEvidence } from "../evidence/model.js";
 import type { EntryChecks } from "../pki/types.js";
+import { logBundleFiles, registerLogHosts, registerLogNames, type GatheredLog } from "./bundleLogs.js";
 import { namesOf } from "./chainPanel.js";
 import { isoTime } from "./format.js";
 import { renderHtml } from "./html/page.js";
@@ -29,11 +31,13 @@ export interface GatherInput {
   /** Tool and runtime versions ("mtls-doctor", "node", "openssl (node)", "platform", ...). */
   versions: Record<string, string>;
   /** What was asked for (the options, WITHOUT passwords; keys naming a password are dropped anyway). */
-  request: Record<string, string | number | boolean>;
+  request: Record<string, string | number | boolean | string[]>;
   stores: (StoreEvidence & { checks?: Record<string, EntryChecks> })[];
   probe?: ProbeEvidence;
   /** The capture: the analysis (for capture-summary.json) and its conversations and policy (for the report view). */
   capture?: { file: string; keylog?: string; analysis: AnalyzeResult; conversations: Conversation[]; policy?: ServerPolicy };
+  /** The logs given (`--log`), in order: each summarised; its raw text copied only with `includeRawLogs`. */
+  logs?: GatheredLog[];
   evidence?: Evidence;
   diagnosis?: DiagnosisDetail;
   /** The server asked for (`--connect`), also when it could not be probed. */
@@ -59,6 +63,8 @@ export interface BundleFile {
 export interface BundleOptions {
   /** Replace host names/addresses and DN attribute values by stable placeholders, and drop DER hex (see Redactor). */
   redact: boolean;
+  /** Copy each log's text into the bundle (`log-N.log`); off by default: logs can hold secrets. */
+  includeRawLogs?: boolean;
 }
 
 /** Builds the bundle's files. Never includes key material or passwords: only certInfo records, the commands' JSON documents and report views. */
@@ -79,7 +85,10 @@ export function buildBundle(input: GatherInput, opts: BundleOptions): BundleFile
   const request = Object.fromEntries(
     Object.entries(input.request)
       .filter(([k]) => !/pass|secret|key-?password/i.test(k))
-      .map(([k, v]) => [k, typeof v === "string" && /keystore|truststore|capture|keylog|log|cert|key/i.test(k) ? path(v) : v]),
+      .map(([k, v]) => {
+        const isPath = /keystore|truststore|capture|keylog|log|cert|key/i.test(k);
+        return [k, isPath && typeof v === "string" ? path(v) : isPath && Array.isArray(v) ? v.map(path) : v];
+      }),
   );
   files.push({
     path: "request.json",
@@ -131,9 +140,18 @@ export function buildBundle(input: GatherInput, opts: BundleOptions): BundleFile
     files.push({ path: "capture-summary.md", content: renderMarkdown(v), description: "the same, as Markdown" });
   }
 
+  if (input.logs?.length) {
+    files.push(...logBundleFiles(input.logs, { redact: opts.redact, includeRaw: opts.includeRawLogs === true, r, path, redDoc }));
+  }
+
   if (input.evidence && input.diagnosis) {
     const v = red(fileView(buildReportView({ kind: "diagnose", evidence: input.evidence, diagnosis: input.diagnosis }, { now: input.now }), path));
-    const doc = diagnoseDocument(input.diagnosis, { ...input.evidence, stores: input.evidence.stores.map((s) => ({ ...s, store: { ...s.store, file: path(s.store.file) } })) });
+    const ev = input.evidence;
+    const doc = diagnoseDocument(input.diagnosis, {
+      ...ev,
+      stores: ev.stores.map((s) => ({ ...s, store: { ...s.store, file: path(s.store.file) } })),
+      ...(ev.logs ? { logs: ev.logs.map((l) => ({ ...l, file: path(l.file) })) } : {}),
+    });
     files.push({ path: "diagnosis.json", content: renderJsonDocument(redDoc(doc)), description: "findings with evidence and fixes, as `diagnose --json` prints them (schemas/diagnose.schema.json)" });
     files.push({ path: "diagnosis.md", content: renderMarkdown(v), description: "a compact summary to paste into a ticket" });
     files.push({ path: "report.html", content: renderHtml(v), description: "the full report with the handshake ladder; opens offline in any browser" });
@@ -195,6 +213,7 @@ function register(r: Redactor, input: GatherInput): void {
   const convs: Conversation[] = [];
   const probes = [input.probe, input.evidence?.probe].filter((p): p is ProbeEvidence => p !== undefined);
   r.addHost(input.target?.host);
+  for (const g of input.logs ?? []) registerLogHosts(r, g);
   for (const p of probes) {
     r.addHost(p.target.host);
     r.addHost(p.servername);
@@ -220,6 +239,9 @@ function register(r: Redactor, input: GatherInput): void {
     }
   }
   for (const c of convs) registerConversation(r, c);
+  for (const g of input.logs ?? []) registerLogNames(r, g);
+  // Findings quote a log's path ("mtls-doctor diagnose --log <path>"): show the name the bundle uses for it.
+  for (const g of input.logs ?? []) r.addReplacement(g.log.file, r.apply(basename(g.log.file)));
   for (const p of probes) registerPolicy(r, p.policy);
   registerPolicy(r, input.capture?.policy);
   registerPolicy(r, input.evidence?.policy);
@@ -244,6 +266,7 @@ function readme(input: GatherInput, files: BundleFile[], opts: BundleOptions, pa
   }
   for (const s of input.stores) lines.push(`Store: \`${path(s.store.file)}\` (${s.role}${s.alias ? `, alias ${t(s.alias)}` : ""})`);
   if (input.capture) lines.push(`Capture: \`${path(input.capture.file)}\``);
+  (input.logs ?? []).forEach((g, i) => lines.push(`Log ${i + 1}: \`${path(g.log.file)}\` (${g.log.kind === "jsse-debug" ? "JSSE debug output" : g.log.kind === "gateway" ? "gateway/application log" : "JSSE debug output and application lines"}, ${g.log.lines} lines)`));
   if (input.diagnosis) lines.push(`Verdict: **${input.diagnosis.verdict}**${input.diagnosis.findings[0] ? ` — ${mdText(t(input.diagnosis.findings[0].title))}` : ""}`);
   lines.push("", "## What is inside", "", "| file | what |", "|---|---|");
   for (const f of [{ path: "README.md", description: "this file" }, ...files]) lines.push(`| \`${f.path}\` | ${f.description.replace(/\|/g, "\\|")} |`);
@@ -258,6 +281,20 @@ function readme(input: GatherInput, files: BundleFile[], opts: BundleOptions, pa
     "No private key and no password: stores are listed as certInfo records (subject, issuer, validity, key type and",
     "size, fingerprints); the private key only shows as `hasPrivateKey: true`. Passwords are not recorded anywhere.",
   );
+  if (input.logs?.length) {
+    lines.push(
+      "",
+      opts.includeRawLogs
+        ? "The logs themselves are inside (`log-N.log`, asked for with `--include-raw-logs`). Logs can hold secrets: Java's"
+        : "The logs themselves are not inside, only their summaries (`log-N-summary.*`): logs can hold secrets (Java's",
+      opts.includeRawLogs
+        ? "`-Djavax.net.debug=all` prints key material and session secrets, and application lines can carry tokens or"
+        : "`-Djavax.net.debug=all` prints key material and session secrets, and application lines can carry tokens or",
+      opts.includeRawLogs
+        ? "passwords. Read them before sending this bundle on."
+        : "passwords). Give `--include-raw-logs` to copy them in.",
+    );
+  }
   if (opts.redact) {
     lines.push(
       "",
@@ -267,6 +304,14 @@ function readme(input: GatherInput, files: BundleFile[], opts: BundleOptions, pa
       "`<dn-2>`, … (for example `CN=<dn-1>, O=<dn-2>`). The same value has the same placeholder in every file of this",
       "bundle, so chains and CA lists can still be compared. DER hex of names is left out. The mapping is not stored.",
     );
+    if (input.logs?.length) {
+      lines.push(
+        "",
+        "From logs (which carry no DER), the values redacted are those of the DNs and hosts the log's TLS lines name,",
+        "DN attributes written in its text (`CN=…`), IPv4 addresses and URL hosts; other free text (org or proxy names,",
+        `file paths, host names written in prose) is not recognised${opts.includeRawLogs ? ", so read the raw logs before sending them on" : ""}.`,
+      );
+    }
   }
   return lines.join("\n") + "\n";
 }

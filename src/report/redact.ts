@@ -60,6 +60,17 @@ export class Redactor {
     else this.addDnValue(m[2]!);
   }
 
+  /**
+   * Registers a literal to be shown as `replacement` wherever it occurs as a whole token (a log's full path → the
+   * name the bundle shows for it, which remediation steps quoting the path would otherwise leak). Ignored when empty
+   * or already registered.
+   */
+  addReplacement(value: string | undefined, replacement: string): void {
+    if (!value || this.map.has(value)) return;
+    this.map.set(value, replacement);
+    this.re = undefined;
+  }
+
   /** The placeholder for a registered value, if any. */
   placeholder(value: string): string | undefined {
     return this.map.get(value);

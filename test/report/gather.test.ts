@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeLabPki, type LabPki } from "../helpers/labPki.js";
@@ -170,6 +170,64 @@ describe("mtls-doctor gather", () => {
     expect(listing).not.toContain("probe.json");
   });
 
+  it("--log: the bundle holds each log's summary (not the log), the diagnosis reads it, and --redact leaves no DN or host of it", () => {
+    const fixture = (n: string) => fileURLToPath(new URL(`../logs/fixtures/${n}`, import.meta.url));
+    const jdk8 = fixture("jdk8-client-ca-mismatch.log");
+    const apigee = fixture("apigee-mp-system.log");
+    const args = ["--keystore", p12, "--password", PASSWORD, "--log", jdk8, "--log", apigee];
+
+    const plain = join(dir, "logs-plain");
+    const r = gather([...args, "--out", plain]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const files = filesUnder(plain);
+    expect([...files.keys()].filter((f) => f.startsWith("log-")).sort()).toEqual(["log-1-summary.json", "log-1-summary.txt", "log-2-summary.json", "log-2-summary.txt"]);
+    // the summary is what `analyze <log>` prints: the CertificateRequest's CA names and the empty Certificate, with log lines
+    const summary = files.get("log-1-summary.txt")!.toString();
+    expect(summary).toContain("CertificateRequest: 2 acceptable CA names  (line 49)");
+    expect(summary).toContain("CN=Lab Intermediate A, O=mtls-doctor Lab, C=AU");
+    expect(summary).toContain("Certificate: EMPTY (0 certificates)  (line 58)");
+    expect(files.get("log-2-summary.txt")!.toString()).toMatch(/"Broken pipe" \(remote 198\.51\.100\.7:443\)/);
+    const doc = JSON.parse(files.get("log-1-summary.json")!.toString()) as { source: string; handshakes: { acceptableCAs: string[] }[] };
+    expectValidReport(doc, "analyze");
+    expect(doc.source).toBe("log");
+    expect(doc.handshakes[0]!.acceptableCAs).toEqual(["CN=Lab Root A, O=mtls-doctor Lab, C=AU", "CN=Lab Intermediate A, O=mtls-doctor Lab, C=AU"]);
+    // the diagnosis used the logs: the CA list and the empty Certificate come only from the JSSE log
+    const diag = JSON.parse(files.get("diagnosis.json")!.toString()) as { findings: { id: string }[]; evidence: { logs?: { file: string }[] } };
+    expectValidReport(diag, "diagnose");
+    expect(diag.findings.map((f) => f.id)).toEqual(expect.arrayContaining(["ca-mismatch", "client-sent-empty-certificate"]));
+    expect(diag.evidence.logs?.map((l) => l.file)).toEqual([jdk8, apigee]);
+    const readme = files.get("README.md")!.toString();
+    expect(readme).toMatch(/not inside, only their summaries/);
+    expect(readme).toContain("`log-1-summary.txt`");
+    // the raw log is not copied: lines no summary quotes are nowhere
+    for (const [name, body] of files) {
+      for (const line of ["keyStore is : /opt/app/client.p12", "RandomCookie:", "NIOSelector.java:496"]) expect(body.toString().includes(line), `${name} contains ${line}`).toBe(false);
+      for (const s of secrets()) expect(body.includes(s.bytes), `${name} contains ${s.name}`).toBe(false);
+    }
+
+    const red = join(dir, "logs-redacted");
+    const rr = gather([...args, "--out", red, "--redact", "--include-raw-logs"]);
+    expect(rr.stderr).toBe("");
+    expect(rr.status).toBe(0);
+    const rf = filesUnder(red);
+    expect(rf.get("log-1.log")!.toString()).toContain("keyStore type is : pkcs12");
+    expect(rf.get("README.md")!.toString()).toMatch(/asked for with `--include-raw-logs`/);
+    const leaked = ["Lab Root A", "Lab Intermediate A", "Lab Root B", "Lab Server CA", "mtls-doctor Lab", "mtls-doctor lab", "client-rootB", "backend.example", "198.51.100.7", "192.0.2.10", dirname(jdk8), p12];
+    for (const [name, body] of rf) {
+      const text = body.toString();
+      for (const v of leaked) expect(text.includes(v), `${name} contains ${v}`).toBe(false);
+      for (const s of secrets()) expect(body.includes(s.bytes), `${name} contains ${s.name}`).toBe(false);
+    }
+    // one placeholder per value across files: the log's CA names read the same in its summary and in the diagnosis
+    const cas = (JSON.parse(rf.get("log-1-summary.json")!.toString()) as { handshakes: { acceptableCAs: string[] }[] }).handshakes[0]!.acceptableCAs;
+    expect(cas[0]).toMatch(/^CN=<dn-\d+>, O=<dn-\d+>, C=<dn-\d+>$/);
+    expect(rf.get("log-1-summary.txt")!.toString()).toContain(cas[0]);
+    expect(rf.get("diagnosis.json")!.toString()).toContain(cas[0]);
+    expectValidReport(rf.get("log-1-summary.json")!.toString(), "analyze");
+    expectValidReport(rf.get("diagnosis.json")!.toString(), "diagnose");
+  });
+
   it("refuses bad input before writing anything, with one line and exit 2", () => {
     const out = join(dir, "never.tar.gz");
     const r = gather(["--keystore", p12, "--password", "wrong-password", "--out", out]);
@@ -180,6 +238,10 @@ describe("mtls-doctor gather", () => {
     const none = gather(["--out", out]);
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/nothing to gather/);
+    const noLog = gather(["--log", join(dir, "no-such.log"), "--out", out]);
+    expect(noLog.status).toBe(2);
+    expect(noLog.stderr.trim().split("\n")).toEqual([expect.stringContaining("no-such.log")]);
+    expect(() => readFileSync(out)).toThrow();
   });
 });
 

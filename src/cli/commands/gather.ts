@@ -1,10 +1,13 @@
 /**
  * `mtls-doctor gather [--connect host:port] [--keystore F [--password P] [--alias A]] [--truststore F
- *   [--truststore-password P]] [--capture F [--keylog F]] [--client STACK] [--out DIR|FILE.tar.gz] [--redact]`
+ *   [--truststore-password P]] [--capture F [--keylog F]] [--log F ...] [--include-raw-logs] [--client STACK]
+ *   [--out DIR|FILE.tar.gz] [--redact]`
  *
  * The playbook's "must-gather" list as one command: a support bundle (folder, or .tar.gz/.tgz) with the keystore's
- * certInfo listing (never private keys or passwords), the probe result, the capture summary, the diagnosis, tool and
- * runtime versions, and a README of what is inside. `--redact` replaces host names and DN values with stable
+ * certInfo listing (never private keys or passwords), the probe result, the capture summary, the summary of each log
+ * (`--log`: Java `-Djavax.net.debug` output, gateway / message-processor logs; the logs also feed the diagnosis; the
+ * log itself only with `--include-raw-logs`, since logs can hold secrets), the diagnosis, tool and runtime versions,
+ * and a README of what is inside. `--redact` replaces host names and DN values with stable
  * placeholders, the same in every file.
  *
  * A bad store, password or capture file is bad input (exit 2) and nothing is written. A server that cannot be reached
@@ -15,16 +18,19 @@
  * 3/5/6/7 the bundle was written but the probe failed with that error.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import type { Command } from "commander";
 import { analyzeCapture } from "../../diagnose/capture.js";
+import { analyzeLog } from "../../diagnose/logfile.js";
 import { diagnose } from "../../diagnose/engine.js";
 import { diagnoseLive } from "../../diagnose/live.js";
 import { defaultClientStack } from "../../diagnose/clients/index.js";
 import { ExitCode, isMtlsDoctorError, MtlsDoctorError } from "../../errors.js";
-import type { ClientStack, Conversation, Evidence, ProbeEvidence, StoreEvidence } from "../../evidence/model.js";
+import type { ClientStack, Conversation, Evidence, LogEvidence, ProbeEvidence, StoreEvidence } from "../../evidence/model.js";
+import { readLog } from "../../logs/index.js";
 import { policyFromConversation } from "../../evidence/conversation.js";
 import { checkEntry } from "../../pki/chain.js";
 import { loadKeystore } from "../../pki/store.js";
@@ -32,6 +38,7 @@ import { KEY_PASSWORD_HELP, keystoreLoadOptions } from "../passwords.js";
 import type { EntryChecks } from "../../pki/types.js";
 import { probe } from "../../probe/probe.js";
 import { buildBundle, type BundleFile, type GatherInput } from "../../report/bundle.js";
+import type { GatheredLog } from "../../report/bundleLogs.js";
 import { tarGz } from "../../report/tar.js";
 import { VERSION } from "../../version.js";
 import { ioReason } from "../output.js";
@@ -52,6 +59,8 @@ interface GatherCliOptions {
   truststorePassword?: string;
   capture?: string;
   keylog?: string;
+  log?: string[];
+  includeRawLogs?: boolean;
   client?: string;
   timeout?: string;
   out?: string;
@@ -69,6 +78,16 @@ async function opensslVersion(): Promise<string | undefined> {
     return stdout.trim();
   } catch {
     return undefined;
+  }
+}
+
+/** A log's text as the bundle copies it (gzip-compressed logs decompressed). */
+async function rawLog(file: string): Promise<string> {
+  try {
+    const bytes = await readFile(file);
+    return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8");
+  } catch (e) {
+    throw new MtlsDoctorError("MTLSD_ERR_FILE_UNREADABLE", `${file}: cannot read (${ioReason(e)})`, { cause: e });
   }
 }
 
@@ -98,7 +117,7 @@ export async function writeBundle(files: BundleFile[], out: string, now: number)
 export function register(program: Command): void {
   program
     .command("gather")
-    .description("Collect a support bundle (folder or .tar.gz): store listing, probe, capture summary, diagnosis, versions")
+    .description("Collect a support bundle (folder or .tar.gz): store listing, probe, capture summary, log summaries, diagnosis, versions")
     .addHelpText(
       "after",
       "\nExit codes: 0 everything asked for was gathered; 2 bad input, nothing written; 3 unreachable, 5 connection refused,\n" +
@@ -116,6 +135,8 @@ export function register(program: Command): void {
     .option("--truststore-password <password>", "password of --truststore (or env MTLS_DOCTOR_PASSWORD)")
     .option("--capture <file>", "a pcap/pcapng capture of the failing handshake")
     .option("--keylog <file>", "NSS key log for TLS 1.3 in --capture")
+    .option("--log <file>", "a Java -Djavax.net.debug log or a gateway/message-processor log (repeatable); summarised, fed to the diagnosis", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--include-raw-logs", "also copy each --log file itself into the bundle (off by default: logs can hold secrets)")
     .option("--client <stack>", `client stack to model: ${CLIENTS.join(", ")}`)
     .option("--timeout <ms>", "per connection budget in ms for --connect", "10000")
     .option("--out <dir|file.tar.gz>", "where to write the bundle (default: mtls-doctor-gather-<time>.tar.gz)")
@@ -124,9 +145,11 @@ export function register(program: Command): void {
       action(async (o: GatherCliOptions) => {
         const now = Date.now();
         const env = process.env.MTLS_DOCTOR_PASSWORD;
-        if (!o.connect && !o.keystore && !o.truststore && !o.capture) {
-          throw new MtlsDoctorError("MTLSD_ERR_USAGE", "nothing to gather: give --connect, --keystore, --truststore and/or --capture");
+        const logFiles = o.log ?? [];
+        if (!o.connect && !o.keystore && !o.truststore && !o.capture && logFiles.length === 0) {
+          throw new MtlsDoctorError("MTLSD_ERR_USAGE", "nothing to gather: give --connect, --keystore, --truststore, --capture and/or --log");
         }
+        if (o.includeRawLogs && logFiles.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--include-raw-logs needs --log");
         if (o.keylog && !o.capture) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--keylog needs --capture");
         if (o.alias && !o.keystore) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--alias needs --keystore");
         const clientStack = o.client === undefined ? undefined : CLIENTS.find((c) => c === o.client!.toLowerCase());
@@ -159,6 +182,16 @@ export function register(program: Command): void {
         }
         const storeEvidence: StoreEvidence[] = stores.map(({ checks: _c, ...s }) => s);
 
+        // Logs (a missing or unreadable log is bad input: nothing is written).
+        const logs: LogEvidence[] = [];
+        const gathered: GatheredLog[] = [];
+        for (const f of logFiles) {
+          const log = await readLog(f);
+          logs.push(log);
+          const analysis = analyzeLog(log, { now, stores: storeEvidence, ...(clientStack ? { clientStack } : {}), ...(o.alias ? { diagnoseOptions: { alias: o.alias } } : {}) });
+          gathered.push({ log, analysis, ...(o.includeRawLogs ? { raw: await rawLog(f) } : {}) });
+        }
+
         // Capture.
         let capture: GatherInput["capture"];
         if (o.capture) {
@@ -182,6 +215,7 @@ export function register(program: Command): void {
               ...(o.alias ? { alias: o.alias } : {}),
               ...(o.tlsVersion ? { tlsVersion: o.tlsVersion as "1.2" | "1.3" } : {}),
               ...(o.servername ? { servername: o.servername } : {}),
+              ...(logs.length ? { logs } : {}),
             });
             probed = live.evidence.probe;
           } catch (e) {
@@ -196,13 +230,14 @@ export function register(program: Command): void {
         // Diagnosis over everything gathered.
         let evidence: Evidence | undefined;
         let diagnosis: GatherInput["diagnosis"];
-        if (probed || capture || storeEvidence.length) {
+        if (probed || capture || storeEvidence.length || logs.length) {
           evidence = {
             now,
             stores: storeEvidence,
             conversations: capture?.conversations ?? [],
             ...(probed ? { probe: probed } : {}),
             ...(probed ? { policy: probed.policy } : capture?.policy ? { policy: capture.policy } : {}),
+            ...(logs.length ? { logs } : {}),
             clientStack: clientStack ?? defaultClientStack(storeEvidence),
           };
           diagnosis = diagnose(evidence, o.alias ? { alias: o.alias } : {});
@@ -225,16 +260,19 @@ export function register(program: Command): void {
           ...(o.truststore ? { truststore: o.truststore } : {}),
           ...(o.capture ? { capture: o.capture } : {}),
           ...(o.keylog ? { keylog: o.keylog } : {}),
+          ...(logFiles.length ? { log: logFiles } : {}),
+          ...(o.includeRawLogs ? { includeRawLogs: true } : {}),
           ...(clientStack ? { client: clientStack } : {}),
           redact: o.redact === true,
         };
         if (!o.connect) missing.push({ piece: "probe", reason: "no --connect given" });
         if (!o.capture) missing.push({ piece: "capture summary", reason: "no --capture given" });
         if (!o.keystore) missing.push({ piece: "keystore listing", reason: "no --keystore given" });
+        if (logFiles.length === 0) missing.push({ piece: "logs", reason: "no --log given (the client's -Djavax.net.debug output, the gateway or message-processor log)" });
 
         const files = buildBundle(
-          { now, versions, request, stores, ...(target ? { target: { host: target.host, port: target.port } } : {}), ...(probed ? { probe: probed } : {}), ...(capture ? { capture } : {}), ...(evidence ? { evidence } : {}), ...(diagnosis ? { diagnosis } : {}), missing },
-          { redact: o.redact === true },
+          { now, versions, request, stores, ...(target ? { target: { host: target.host, port: target.port } } : {}), ...(probed ? { probe: probed } : {}), ...(capture ? { capture } : {}), ...(gathered.length ? { logs: gathered } : {}), ...(evidence ? { evidence } : {}), ...(diagnosis ? { diagnosis } : {}), missing },
+          { redact: o.redact === true, includeRawLogs: o.includeRawLogs === true },
         );
         const where = await writeBundle(files, out, now);
         process.stdout.write(`wrote ${where}${o.redact ? " (redacted)" : ""}:\n${files.map((f) => `  ${f.path}`).join("\n")}\n`);
