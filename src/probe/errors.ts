@@ -38,16 +38,40 @@ export function mapConnectError(e: NodeJS.ErrnoException, host: string, port: nu
   }
 }
 
+/**
+ * Below this budget (ms) a timeout says first that the budget itself was too small: on a loopback or LAN a handshake
+ * takes a few ms to a few hundred, so "firewall" or "stalled" would send the reader after the wrong cause.
+ */
+export const TINY_BUDGET_MS = 1000;
+
+/** The budget was too small to tell anything about the server: say so first (one line, `what` after). */
+function tinyBudget(host: string, port: number, ms: number, what: string): MtlsDoctorError {
+  return new MtlsDoctorError(
+    "MTLSD_ERR_TIMEOUT",
+    `${formatTarget(host, port)}: no answer within ${ms} ms (the --timeout budget); raise --timeout (${what})`,
+  );
+}
+
 /** The TCP connection was not established within `ms`. */
 export function connectTimeout(host: string, port: number, ms: number): MtlsDoctorError {
+  if (ms < TINY_BUDGET_MS) return tinyBudget(host, port, ms, "the TCP connection was not established yet");
   return new MtlsDoctorError(
     "MTLSD_ERR_TIMEOUT",
     `${formatTarget(host, port)}: no TCP connection within ${ms} ms (packets dropped by a firewall, or the host is down)`,
   );
 }
 
-/** TCP connected, but the TLS handshake did not finish within `ms`. */
+/** TCP connected, but the TLS handshake did not finish within `ms`; `serverBytes` had arrived by then. */
 export function handshakeTimeout(host: string, port: number, ms: number, serverBytes: number): MtlsDoctorError {
+  if (ms < TINY_BUDGET_MS)
+    return tinyBudget(
+      host,
+      port,
+      ms,
+      serverBytes === 0
+        ? "TCP connected, but the server sent nothing back to the ClientHello yet"
+        : `the TLS handshake was still in progress, ${serverBytes} bytes from the server so far`,
+    );
   const what =
     serverBytes === 0
       ? "the server accepted the TCP connection but sent nothing back to the ClientHello"

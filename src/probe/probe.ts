@@ -80,10 +80,21 @@ export function conversationFromRun(run: RawRun, target: { host: string; port: n
   };
 }
 
-function validateTarget(o: ProbeOptions): void {
-  if (!o.host || /\s/.test(o.host)) throw new MtlsDoctorError("MTLSD_ERR_BAD_TARGET", `bad host name ${JSON.stringify(o.host)}`);
-  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535)
-    throw new MtlsDoctorError("MTLSD_ERR_BAD_TARGET", `${o.host}: bad port ${o.port} (expected 1..65535)`);
+/** Checks what a JavaScript caller may get wrong despite the types (a port as a string, NaN budgets). */
+function validateOptions(o: ProbeOptions): void {
+  if (typeof o.host !== "string" || !o.host || /\s/.test(o.host))
+    throw new MtlsDoctorError("MTLSD_ERR_BAD_TARGET", `bad host name ${JSON.stringify(o.host)}`);
+  const port: unknown = o.port;
+  if (typeof port !== "number")
+    throw new MtlsDoctorError(
+      "MTLSD_ERR_BAD_TARGET",
+      `${o.host}: bad port ${JSON.stringify(port)}: the port must be a number (1..65535), not a ${port === null ? "null" : typeof port}`,
+    );
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new MtlsDoctorError("MTLSD_ERR_BAD_TARGET", `${o.host}: bad port ${port} (expected an integer 1..65535)`);
+  for (const [name, v] of [["timeoutMs", o.timeoutMs], ["graceMs", o.graceMs]] as const)
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < 0))
+      throw new MtlsDoctorError("MTLSD_ERR_USAGE", `${name}: expected a number of milliseconds ≥ 0, got ${JSON.stringify(v)}`);
 }
 
 function infos(ders: Uint8Array[] | null, now: number): CertInfo[] | null {
@@ -105,12 +116,13 @@ function infos(ders: Uint8Array[] | null, now: number): CertInfo[] | null {
 
 /**
  * Probes `host:port` once with the credential (or without), and once more without a certificate when the server
- * requests one and `checkRequired` is on. Throws MtlsDoctorError: MTLSD_ERR_BAD_TARGET, MTLSD_ERR_UNREACHABLE (3),
+ * requests one and `checkRequired` is on. Throws MtlsDoctorError: MTLSD_ERR_BAD_TARGET (bad host, a port that is not
+ * a number 1..65535), MTLSD_ERR_USAGE (a negative or non-numeric timeoutMs/graceMs), MTLSD_ERR_UNREACHABLE (3),
  * MTLSD_ERR_REFUSED (5), MTLSD_ERR_TIMEOUT (6), MTLSD_ERR_NOT_TLS (7), MTLSD_ERR_BAD_KEY. A failed handshake is
  * not an error: it is the evidence (alert, close, reset) in the result.
  */
 export async function probe(opts: ProbeOptions): Promise<ProbeEvidence> {
-  validateTarget(opts);
+  validateOptions(opts);
   const started = Date.now();
   const base = {
     host: opts.host,

@@ -64,6 +64,8 @@ describe("probe errors", () => {
       const r = await cli(["probe", `127.0.0.1:${port}`, "--timeout", "400"]);
       expect(r.code).toBe(6);
       expect(r.stderr).toContain("sent nothing back to the ClientHello");
+      // 400 ms is below 1 s: the budget is named first, before anything about the server.
+      expect(r.stderr).toContain(`127.0.0.1:${port}: no answer within 400 ms (the --timeout budget); raise --timeout (`);
       oneLine(r.stderr);
     } finally {
       for (const x of sockets) x.destroy();
