@@ -165,7 +165,10 @@ export async function runOnce(o: RunOptions): Promise<RawRun> {
       run.serverSentData = true;
       finish();
     });
-    tlsSocket.once("error", (e: NodeJS.ErrnoException) => {
+    // `on`, not `once`: a second error (e.g. the reset that follows an alert) must not become an uncaught
+    // 'error' event. The first one before the verdict is the client error; later ones are noise of the close.
+    tlsSocket.on("error", (e: NodeJS.ErrnoException) => {
+      if (settled) return;
       run.clientError = { code: e.code, message: e.message };
       finish();
     });
@@ -176,8 +179,10 @@ export async function runOnce(o: RunOptions): Promise<RawRun> {
   // What the server did up to the verdict; anything after this is our own close.
   const endAtVerdict = tap.ended;
   tap.markLocalClose();
-  // Close politely (close_notify) if still open, give the peer a moment, then make sure everything is gone.
-  if (!tlsSocket.destroyed && !tap.ended) {
+  // Close politely (close_notify) if the handshake completed and the connection is still open, give the peer a
+  // moment, then make sure everything is gone. After a timeout there is nothing to close politely: the handshake is
+  // unfinished and the caller is waiting for the error.
+  if (!timedOut && !tlsSocket.destroyed && !tap.ended) {
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 300);
       tlsSocket.once("close", () => {
@@ -187,8 +192,9 @@ export async function runOnce(o: RunOptions): Promise<RawRun> {
       tlsSocket.end();
     });
   }
-  tlsSocket.destroy();
+  // The tap (and with it the TCP socket) first, so no late server bytes reach node:tls while it is torn down.
   tap.destroy();
+  tlsSocket.destroy();
   run.end = endAtVerdict && endAtVerdict.how !== "local" ? endAtVerdict : undefined;
 
   const server = tap.serverBytes();

@@ -44,15 +44,20 @@ export class SocketTap extends Duplex {
     super({ allowHalfOpen: false });
     socket.on("data", (b: Buffer) => {
       this.chunks.push({ direction: "server→client", bytes: new Uint8Array(b), time: this.clock() });
+      // Once our side is closed (or the tap is gone) the bytes are still evidence (recorded above), but they are
+      // not handed to node:tls any more: it would answer them (e.g. a TLS 1.3 client Finished after a late server
+      // Finished) with a write into a stream that has already ended.
+      if (this.destroyed || this.writableEnded) return;
       if (!this.push(b)) socket.pause();
     });
     socket.on("end", () => {
       this.noteEnd({ how: this.localClose ? "local" : "fin", time: this.clock() });
-      this.push(null);
+      if (!this.destroyed) this.push(null);
     });
     socket.on("error", (e: NodeJS.ErrnoException) => {
       if (e.code === "ECONNRESET" || e.code === "EPIPE") this.noteEnd({ how: "reset", time: this.clock(), code: e.code });
-      this.destroy(e);
+      // Forwarded to node:tls (which reports it as the client error) unless the tap is already gone.
+      if (!this.destroyed) this.destroy(e);
     });
     socket.on("close", () => {
       this.noteEnd({ how: this.localClose ? "local" : "fin", time: this.clock() });
@@ -84,14 +89,18 @@ export class SocketTap extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    // Bytes that can no longer reach the wire are not recorded as sent.
+    if (this.socket.destroyed || this.socket.writableEnded) return cb();
     this.chunks.push({ direction: "client→server", bytes: new Uint8Array(chunk), time: this.clock() });
-    if (this.socket.destroyed) return cb();
-    this.socket.write(chunk, (e) => cb(e ?? null));
+    // A failed write (EPIPE, ECONNRESET) also arrives as the socket's 'error' event, which ends the tap: report it
+    // once, there, rather than a second time through this callback.
+    this.socket.write(chunk, () => cb());
   }
 
   override _final(cb: (e?: Error | null) => void): void {
     this.localClose = true;
-    this.socket.end(cb);
+    if (this.socket.destroyed || this.socket.writableEnded) return cb();
+    this.socket.end(() => cb());
   }
 
   override _destroy(err: Error | null, cb: (e: Error | null) => void): void {

@@ -9,6 +9,7 @@ import { makeLabPki, makeManyCas, type LabName, type LabPki } from "../helpers/l
 import { runSClient, startJavaServer, startNodeServer, startOpensslServer } from "../helpers/peers.js";
 import { parseSClient } from "./sclient.js";
 import { probe, type ProbeOptions } from "../../src/probe/probe.js";
+import { MtlsDoctorError } from "../../src/errors.js";
 import { parseCertificatePem } from "../../src/pki/certificate.js";
 import { opensslSignatureName } from "../../src/wire/tables.js";
 import { renderProbeText } from "../../src/report/text/probe.js";
@@ -154,6 +155,35 @@ describe("probe vs Java and Node servers", () => {
       expect(e.policy.acceptableCAs.map((c) => c.opensslDn)).toEqual(s.caNames);
       expect(e.policy.acceptableCAs).toHaveLength(2);
     } finally {
+      await srv.stop();
+    }
+  });
+
+  it("tiny budgets (0–20 ms, 50 runs) vs Java TLS 1.3: only evidence or MTLSD_ERR_TIMEOUT, never an uncaught error", async () => {
+    const [ks, ts] = await Promise.all([lab.toPkcs12("server", { password: "changeit" }), lab.trustStore(["rootA"], "PKCS12")]);
+    const srv = await startJavaServer({ keystore: ks, password: "changeit", truststore: ts, clientAuth: "need", tls: "1.3" });
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on("uncaughtException", onUncaught);
+    try {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        try {
+          await probe({ host: "127.0.0.1", port: srv.port, timeoutMs: i % 21, graceMs: 50, checkRequired: false });
+          outcomes.push("evidence");
+        } catch (e) {
+          expect(e).toBeInstanceOf(MtlsDoctorError);
+          expect((e as MtlsDoctorError).code).toBe("MTLSD_ERR_TIMEOUT");
+          expect((e as MtlsDoctorError).message).toMatch(/^127\.0\.0\.1:\d+: no answer within \d+ ms \(the --timeout budget\); raise --timeout \(/);
+          outcomes.push("timeout");
+        }
+      }
+      // Late server bytes (the JSSE server answers after our budget) must not reach a closed tap afterwards.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(uncaught).toEqual([]);
+      expect(outcomes).toContain("timeout"); // a 0 ms budget cannot complete a handshake
+    } finally {
+      process.off("uncaughtException", onUncaught);
       await srv.stop();
     }
   });
