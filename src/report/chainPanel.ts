@@ -50,12 +50,18 @@ export interface PanelCAView {
   fromLog?: true;
 }
 
-/** A DN a finding says was looked for (role "looked-for" / "leaf-issuer"). */
+/**
+ * A DN findings say was looked for (role "looked-for" / "leaf-issuer"): one per distinct name (equal DER, or the
+ * same printed DN when no DER is known), however many findings name it.
+ */
 export interface LookedForView {
   dn: string;
+  /** "leaf-issuer" when any finding names it as the leaf's issuer, else "looked-for". */
   role: "looked-for" | "leaf-issuer";
-  /** Key-less finding id that named it. */
+  /** Key-less id of the first finding that named it. */
   finding: string;
+  /** Key-less ids of every finding that named it, in finding order, without repeats. */
+  findings: string[];
   /** Index of the acceptable CA it equals (by DER), or null when the server did not name it. */
   foundAt: number | null;
 }
@@ -127,19 +133,30 @@ export function buildChainPanel(input: PanelInput): ChainPanelView | undefined {
     ...(ca.source === "log" || ca.der.length === 0 ? { fromLog: true as const } : {}),
   }));
 
+  // One box per distinct name: several findings (and both roles) often name the same missing CA.
   const lookedFor: LookedForView[] = [];
+  const lookedForDer: (Uint8Array | undefined)[] = [];
   for (const f of input.findings) {
     for (const e of f.evidence) {
       if (e.kind !== "dn" || (e.role !== "looked-for" && e.role !== "leaf-issuer")) continue;
+      const der = e.derHex ? new Uint8Array(Buffer.from(e.derHex, "hex")) : undefined;
+      const i = lookedFor.findIndex((l, k) => {
+        const other = lookedForDer[k];
+        return der && other ? compareNames(der, other) !== "different" : l.dn === e.dn;
+      });
+      const seen = lookedFor[i];
+      if (seen) {
+        if (!seen.findings.includes(f.id)) seen.findings.push(f.id);
+        if (e.role === "leaf-issuer") seen.role = "leaf-issuer";
+        continue;
+      }
       let foundAt: number | null = null;
-      if (e.derHex) {
-        const der = Buffer.from(e.derHex, "hex");
+      if (der) {
         const k = cas.findIndex((ca) => compareNames(der, ca.der) !== "different");
         foundAt = k >= 0 ? k : null;
       }
-      if (!lookedFor.some((l) => l.dn === e.dn && l.role === e.role)) {
-        lookedFor.push({ dn: e.dn, role: e.role, finding: f.id, foundAt });
-      }
+      lookedFor.push({ dn: e.dn, role: e.role, finding: f.id, findings: [f.id], foundAt });
+      lookedForDer.push(der);
     }
   }
 

@@ -92,7 +92,8 @@ function conversationLines(c: ConversationView): string[] {
     let s = `#${m.index} ${arrow} ${mdText(m.type)}`;
     if (m.type === "Certificate" && m.detail?.startsWith("empty")) s += " (empty)";
     if (m.isAlert && m.detail) s += ` ${mdText(m.detail)}`;
-    return m.failing || m.isAlert ? `**${s}**` : s;
+    // Bold marks the failure: the failing step and error alerts, not closure alerts (RFC 8446 §6.1).
+    return m.failing || m.alertKind === "error" ? `**${s}**` : s;
   });
   if (c.closedWithoutAlert) steps.push("**TCP close, no alert**");
   return [head, "", steps.join(" → "), "", mdText(endingText(c))];
@@ -130,8 +131,8 @@ function panelLines(p: ChainPanelView): string[] {
     }
     out.push("");
   }
-  // one line per DN: a DN both looked for and named as the leaf's issuer is the same name
-  for (const l of p.lookedFor.filter((x, i, all) => all.findIndex((y) => y.dn === x.dn) === i)) {
+  // one line per DN (the view already merges findings naming the same name, by DER)
+  for (const l of p.lookedFor) {
     out.push(`- Looked for ${mdCode(l.dn)}: ${l.foundAt === null ? "**not found** in the server's list" : `found as CA ${l.foundAt + 1}`}`);
   }
   while (out.length && out[out.length - 1] === "") out.pop();

@@ -27,7 +27,8 @@ export function renderChainPanel(p: ChainPanelView, idPrefix = ""): string {
         (l.foundAt === null
           ? `— <strong>not found</strong> in the server's acceptable CA list`
           : `— found as <a href="#${q}ca-${l.foundAt}">CA ${l.foundAt + 1}</a>`) +
-        ` <span class="muted">(${l.role === "leaf-issuer" ? "the leaf's issuer" : "looked for"}, finding <a href="#finding-${q}${esc(l.finding)}">${esc(l.finding)}</a>)</span></div>`,
+        ` <span class="muted">(${l.role === "leaf-issuer" ? "the leaf's issuer" : "looked for"}, ${l.findings.length > 1 ? "findings" : "finding"} ` +
+        `${l.findings.map((id) => `<a href="#finding-${q}${esc(id)}">${esc(id)}</a>`).join(", ")})</span></div>`,
     );
   }
   const from =

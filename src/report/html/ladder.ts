@@ -19,7 +19,13 @@ const ROW = 40;
 /** Text for one step, used in the SVG's titles and in the table. */
 export function stepText(m: MessageView): string {
   const dir = m.direction === "client→server" ? "client → server" : "server → client";
-  const marks = [m.decrypted ? "decrypted" : "", m.encrypted ? "encrypted, not readable" : "", m.failing ? "failing step" : ""]
+  const marks = [
+    m.decrypted ? "decrypted" : "",
+    m.encrypted ? "encrypted, not readable" : "",
+    m.alertKind === "closure" ? "closure alert: an orderly close, not an error" : "",
+    m.alertKind === "error" ? "error alert" : "",
+    m.failing ? "failing step" : "",
+  ]
     .filter(Boolean)
     .join(", ");
   return `${m.index}. ${dir}: ${m.type}${m.detail ? ` — ${m.detail}` : ""}${marks ? ` (${marks})` : ""}${m.frame !== undefined ? ` [frame ${m.frame}]` : ""}`;
@@ -95,15 +101,18 @@ function arrow(m: MessageView, y: number, p: string): string {
   const c2s = m.direction === "client→server";
   const x1 = c2s ? CLIENT_X : SERVER_X;
   const x2 = c2s ? SERVER_X - 2 : CLIENT_X + 2;
-  const red = m.failing || m.isAlert;
-  const cls = ["msg", c2s ? "c2s" : "s2c", m.failing ? "failing" : "", m.isAlert ? "alert" : "", m.decrypted ? "decrypted" : "", m.encrypted ? "encrypted" : ""]
+  // Only an error alert (and the failing step) is red with a cross: closure alerts (close_notify, user_canceled,
+  // RFC 8446 §6.1) end healthy connections too.
+  const errorAlert = m.alertKind === "error";
+  const red = m.failing || errorAlert;
+  const cls = ["msg", c2s ? "c2s" : "s2c", ...rowClasses(m), m.decrypted ? "decrypted" : "", m.encrypted ? "encrypted" : ""]
     .filter(Boolean)
     .join(" ");
-  const label = m.isAlert ? `✕ ${m.type}` : m.type;
+  const label = errorAlert ? `✕ ${m.type}` : m.type;
   const detail = m.detail ? ` — ${m.detail}` : "";
   const mid = (CLIENT_X + SERVER_X) / 2;
   const parts = [
-    `<g class="${cls}" data-index="${m.index}" data-type="${esc(m.type)}"${m.frame !== undefined ? ` data-frame="${m.frame}"` : ""}>`,
+    `<g class="${cls}" data-index="${m.index}" data-type="${esc(m.type)}"${m.frame !== undefined ? ` data-frame="${m.frame}"` : ""}${m.alertKind ? ` data-alert="${m.alertKind}"` : ""}>`,
     `<title>${esc(stepText(m))}</title>`,
     `<text class="num" x="${CLIENT_X - 16}" y="${y + 4}" text-anchor="end" font-size="13">${m.index}</text>`,
     `<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" marker-end="url(#${p}-${red ? "arrow-err" : "arrow"})"/>`,
@@ -118,12 +127,19 @@ function arrow(m: MessageView, y: number, p: string): string {
   return parts.join("");
 }
 
+/** Classes of a ladder arrow / table row: "failing", "alert" (an error alert, red), "closure" (a closure alert). */
+function rowClasses(m: MessageView): string[] {
+  return [m.failing ? "failing" : "", m.alertKind === "error" ? "alert" : "", m.alertKind === "closure" ? "closure" : ""].filter(Boolean);
+}
+
 /** The legend under a ladder. */
 export function renderLadderLegend(c: ConversationView): string {
   const items: string[] = [];
   if (c.messages.some((m) => m.decrypted)) items.push(`<li>${lockGlyph("open", "decrypted")} read through the TLS 1.3 key log (decrypted)</li>`);
   if (c.messages.some((m) => m.encrypted)) items.push(`<li>${lockGlyph("closed", "encrypted")} encrypted, not readable without keys</li>`);
-  items.push(`<li><span class="miss">red</span>: the failing step and the alert</li>`);
+  items.push(`<li><span class="miss">red</span>: the failing step and error alerts</li>`);
+  if (c.messages.some((m) => m.alertKind === "closure"))
+    items.push(`<li>close_notify / user_canceled: closure alerts (RFC 8446 §6.1), an orderly close, not an error</li>`);
   if (c.closedWithoutAlert) items.push(`<li><span class="miss">dashed red</span>: TCP close without an alert</li>`);
   return `<ul class="legend" aria-label="Legend">${items.join("")}</ul>`;
 }
@@ -131,10 +147,10 @@ export function renderLadderLegend(c: ConversationView): string {
 /** The same transcript as a table: the text alternative of the ladder, and what prints best. */
 export function renderTranscriptTable(c: ConversationView): string {
   const rows = c.messages.map((m) => {
-    const cls = [m.failing ? "failing" : "", m.isAlert ? "alert" : ""].filter(Boolean).join(" ");
+    const cls = rowClasses(m).join(" ");
     const lock = m.decrypted ? lockGlyph("open", "decrypted") : m.encrypted ? lockGlyph("closed", "encrypted") : "";
     return (
-      `<tr id="c${c.number}-msg-${m.index}"${cls ? ` class="${cls}"` : ""} data-index="${m.index}"><td>${m.index}</td><td>${m.frame ?? ""}</td>` +
+      `<tr id="c${c.number}-msg-${m.index}"${cls ? ` class="${cls}"` : ""} data-index="${m.index}"${m.alertKind ? ` data-alert="${m.alertKind}"` : ""}><td>${m.index}</td><td>${m.frame ?? ""}</td>` +
       `<td>${m.direction === "client→server" ? "client → server" : "server → client"}</td><td>${esc(m.type)} ${lock}</td>` +
       `<td>${esc(m.detail ?? "")}${m.failing ? " <strong>(failing step)</strong>" : ""}</td><td>${m.length}</td></tr>`
     );

@@ -6,7 +6,7 @@ import type { Verdict } from "../../diagnose/types.js";
 import type { Conversation, Endpoint, Gap, Outcome } from "../../evidence/model.js";
 import type { ChainPanelView } from "../chainPanel.js";
 import type { FindingView } from "./findings.js";
-import { messageView, type MessageView } from "./messages.js";
+import { alertKindOf, messageView, type MessageView } from "./messages.js";
 import type { PolicyView } from "./policy.js";
 
 /** The conversation's alert (RFC 8446 §6, RFC 5246 §7.2) with who sent it and which message it answers. */
@@ -80,7 +80,9 @@ export function conversationView(c: Conversation, number: number, findings: Find
   const judged = alertJudgedMessage(c);
   const indexes = new Set(c.messages.map((m) => m.index));
   const failing = judged !== undefined ? new Set([judged]) : new Set([...named].filter((i) => indexes.has(i)));
-  const messages = c.messages.map((m) => messageView(m, failing.has(m.index), byIndex.get(m.index) ?? []));
+  const messages = c.messages.map((m) =>
+    messageView(m, failing.has(m.index), byIndex.get(m.index) ?? [], alertKindOf(m, c.tlsVersion, c.alert?.messageIndex)),
+  );
   const a = c.alert;
   return {
     number,

@@ -3,6 +3,7 @@
  */
 import type { TranscriptMessage } from "../../evidence/model.js";
 import { CIPHER_SUITES, SIGNATURE_SCHEMES } from "../../wire/tables.generated.js";
+import { CLOSURE_ALERTS } from "../../evidence/conversation.js";
 import { codeName } from "./policy.js";
 
 /** One transcript message as a report row (ladder, transcript table): what it was, where, and whether it failed. */
@@ -26,14 +27,50 @@ export interface MessageView {
   detail?: string;
   /** The message carries an alert. */
   isAlert: boolean;
+  /**
+   * For alerts: "closure" for close_notify(0) / user_canceled(90), an orderly end of the connection and not an error
+   * (RFC 8446 §6.1, RFC 5246 §7.2.1); "error" for an error alert (level fatal; in TLS 1.3 every non-closure alert,
+   * its level being ignored, RFC 8446 §6; or the alert the conversation's failure is about); "warning" for another
+   * TLS 1.2 warning-level alert; "unreadable" for an encrypted alert record without keys. Renderers mark only
+   * "error" (and the failing step) as a failure.
+   */
+  alertKind?: AlertKind;
   /** The step the handshake failed at (named by an error finding, or the message an alert answers). */
   failing: boolean;
   /** Keys of the findings that point at this message. */
   findings: string[];
 }
 
-/** One message as a {@link MessageView}; `failing` marks the step the handshake failed at. */
-export function messageView(m: TranscriptMessage, failing: boolean, findingKeys: string[]): MessageView {
+/** What kind of alert a message carries: see {@link MessageView.alertKind}. */
+export type AlertKind = "closure" | "error" | "warning" | "unreadable";
+
+/**
+ * Classifies the alert `m` carries (undefined when it is not an alert). `tlsVersion` "1.3" makes every non-closure
+ * alert an error (RFC 8446 §6: the level is implicit in the type); `failureAlertIndex` is the `index` of the alert
+ * the conversation's failure is about (Conversation.alert), an error whatever its level.
+ */
+export function alertKindOf(m: TranscriptMessage, tlsVersion: string | undefined, failureAlertIndex: number | undefined): AlertKind | undefined {
+  const b = m.body;
+  if (b?.type !== "Alert") return m.contentType === "alert" ? "unreadable" : undefined;
+  if (CLOSURE_ALERTS.has(b.description)) return "closure";
+  if (b.level === 2 || tlsVersion === "1.3" || m.index === failureAlertIndex) return "error";
+  return "warning";
+}
+
+/**
+ * Size of a message in bytes: its bytes when kept; for application_data (kept as a length only, never the payload)
+ * the record fragment length, or the plaintext length when decrypted.
+ */
+function messageLength(m: TranscriptMessage): number {
+  if (m.raw.length > 0) return m.raw.length;
+  return m.body?.type === "ApplicationData" ? m.body.length : 0;
+}
+
+/**
+ * One message as a {@link MessageView}; `failing` marks the step the handshake failed at; `alertKind` (for alerts)
+ * from {@link alertKindOf}.
+ */
+export function messageView(m: TranscriptMessage, failing: boolean, findingKeys: string[], alertKind?: AlertKind): MessageView {
   const detail = messageDetail(m);
   return {
     index: m.index,
@@ -44,9 +81,10 @@ export function messageView(m: TranscriptMessage, failing: boolean, findingKeys:
     type: m.type,
     decrypted: m.decrypted,
     encrypted: m.encrypted,
-    length: m.raw.length,
+    length: messageLength(m),
     ...(detail ? { detail } : {}),
     isAlert: m.contentType === "alert" || m.body?.type === "Alert",
+    ...(alertKind ? { alertKind } : {}),
     failing,
     findings: findingKeys,
   };
