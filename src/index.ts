@@ -4,6 +4,8 @@
 export { ExitCode, ERROR_CODES, MtlsDoctorError, isMtlsDoctorError } from "./errors.js";
 export type { ErrorCode, ExitCodeValue } from "./errors.js";
 export type * from "./wire/types.js";
+/** Direction values: "client→server" and "server→client" (TranscriptMessage.direction, TapChunk.direction). */
+export { C2S, S2C } from "./wire/types.js";
 export type * from "./pki/types.js";
 export type * from "./evidence/model.js";
 export type * from "./diagnose/types.js";
