@@ -75,12 +75,48 @@ function inferHandshakeCompleted(msgs: SeenMessage[], version: string | undefine
   return false;
 }
 
+/** Closure alerts (RFC 8446 §6.1): close_notify (0) and user_canceled (90) end a connection; they are not errors. */
+export const CLOSURE_ALERTS: ReadonlySet<number> = new Set([0, 90]);
+
+/**
+ * Where the transcript proves the server accepted the client, or undefined: the 1-based `index` of the first
+ * message that shows it.
+ * - TLS 1.3 (RFC 8446 §4.4.4, §4.6.1): the server judges the client's Certificate/CertificateVerify/Finished before
+ *   it sends anything protected by the application traffic keys; a NewSessionTicket or application data from the
+ *   server *read* (decrypted) after the client's Finished means it took them. (Node rejects after the handshake by
+ *   destroying the socket before any of these: docs/alert-matrix.md conclusion 2.)
+ * - TLS 1.2 (RFC 5246 §7.4.9): the server's Finished (after its ChangeCipherSpec) followed by application data from
+ *   the server (a Node server sends its Finished and then closes when it rejects, so the Finished alone is not proof).
+ * A fatal alert from the server before that message means no proof. Closure alerts never count against it.
+ */
+export function serverAcceptanceIndex(msgs: readonly TranscriptMessage[], version: string | undefined): number | undefined {
+  const fromServer = (m: TranscriptMessage) => m.direction === "server→client";
+  const fatalFromServerBefore = (i: number) =>
+    msgs.some((m) => m.index < i && fromServer(m) && m.type === "Alert" && m.body && (m.body as AlertMessage).type === "Alert" && (m.body as AlertMessage).level === 2);
+  let proof: TranscriptMessage | undefined;
+  if (version === "1.3") {
+    const cf = msgs.find((m) => isFinished(m, "client→server"));
+    if (!cf) return undefined;
+    proof = msgs.find((m) => m.index > cf.index && fromServer(m) && (m.type === "NewSessionTicket" || (m.type === "ApplicationData" && m.decrypted)));
+  } else if (version === "1.2" || version === "1.1" || version === "1.0") {
+    const ccs = msgs.find((m) => fromServer(m) && m.type === "ChangeCipherSpec");
+    const fin = ccs && msgs.find((m) => m.index > ccs.index && fromServer(m) && m.contentType === "handshake");
+    proof = fin && msgs.find((m) => m.index > fin.index && fromServer(m) && m.contentType === "application_data");
+  }
+  return proof && !fatalFromServerBefore(proof.index) ? proof.index : undefined;
+}
+
+/** True when the transcript shows the start of the handshake (a ClientHello or a ServerHello). */
+export function handshakeStartSeen(msgs: readonly WireMessage[]): boolean {
+  return msgs.some((m) => m.type === "ClientHello" || m.type === "ServerHello");
+}
+
 /** First fatal alert, else the first alert that is not a close_notify/user_canceled (those are not verdicts). */
 function pickAlert(msgs: TranscriptMessage[]): TranscriptMessage | undefined {
   const alerts = msgs.filter((m) => m.type === "Alert" && m.body && (m.body as AlertMessage).type === "Alert");
   return (
     alerts.find((m) => (m.body as AlertMessage).level === 2) ??
-    alerts.find((m) => ![0, 90].includes((m.body as AlertMessage).description))
+    alerts.find((m) => !CLOSURE_ALERTS.has((m.body as AlertMessage).description))
   );
 }
 
@@ -186,7 +222,10 @@ export function buildConversation(decoded: readonly SeenMessage[], info: Convers
   }
 
   // TLS 1.3 without the keys: which alert-sized records are a likely fatal alert, which a likely close_notify.
-  const guess = alert ? { closeNotify: [] as EncryptedAlertGuess[], ticketsOrData: false } : guessEncryptedAlerts(messages, tlsVersion);
+  // A capture that started mid-connection (no ClientHello/ServerHello seen): the records cannot be placed in a
+  // handshake, so no alert-sized record is read as an alert, and how the handshake went is unknown.
+  const startUnseen = info.source === "capture" && messages.length > 0 && !handshakeStartSeen(messages);
+  const guess = alert || startUnseen ? { closeNotify: [] as EncryptedAlertGuess[], ticketsOrData: false } : guessEncryptedAlerts(messages, tlsVersion);
   const encryptedAlert = guess.fatal;
   const encryptedCloseNotify = guess.closeNotify;
   const seenCompleted = info.handshakeCompleted ?? inferHandshakeCompleted(messages, tlsVersion);
@@ -195,18 +234,29 @@ export function buildConversation(decoded: readonly SeenMessage[], info: Convers
   const handshakeCompletedInferred = !seenCompleted && !alert && !encryptedAlert && tlsVersion === "1.3" && guess.ticketsOrData;
   const completed = seenCompleted || handshakeCompletedInferred;
   const end = info.end ?? { how: "open" };
+  // The server was seen accepting the client (application data / tickets after the handshake): a fatal alert the
+  // client sends afterwards (s_client's decode_error when the server closes without close_notify, alert-matrix.md
+  // conclusion 2) ends the connection, not the handshake.
+  const accepted = serverAcceptanceIndex(messages, tlsVersion);
+  const alertEndsHandshake = alert !== undefined && alert.alert.level === 2 && !(alert.sender === "client" && accepted !== undefined && accepted < alert.messageIndex);
+  const unseen = startUnseen && accepted === undefined;
   let outcome: Outcome;
   let closedWithoutAlert: boolean | undefined;
-  if (alert && alert.alert.level === 2) outcome = "alert";
+  if (alertEndsHandshake) outcome = "alert";
+  else if (unseen) outcome = "unknown";
   else if (end.how === "reset") {
-    outcome = "reset";
+    outcome = accepted !== undefined ? "closed-after-handshake" : "reset";
     closedWithoutAlert = true;
   } else if (end.how === "fin" && end.by !== "client") {
-    outcome = completed ? "closed-after-handshake" : "closed-during-handshake";
-    // A close_notify (most likely) from the side that closed is a closure alert: not a close without an alert.
+    outcome = completed || accepted !== undefined ? "closed-after-handshake" : "closed-during-handshake";
+    // A close_notify / user_canceled (read, or most likely) from the side that closed is a closure alert (RFC 8446
+    // §6.1): not a close without an alert.
     const closer = end.by ?? "server";
-    closedWithoutAlert = !alert && !encryptedAlert && !encryptedCloseNotify.some((c) => c.sender === closer);
-  } else if (completed) outcome = "handshake-completed";
+    const closureRead = messages.some(
+      (m) => m.type === "Alert" && m.direction === (closer === "server" ? "server→client" : "client→server") && m.body && (m.body as AlertMessage).type === "Alert" && CLOSURE_ALERTS.has((m.body as AlertMessage).description),
+    );
+    closedWithoutAlert = !alert && !encryptedAlert && !closureRead && !encryptedCloseNotify.some((c) => c.sender === closer);
+  } else if (completed || accepted !== undefined) outcome = "handshake-completed";
   else if (messages.length === 0) outcome = "unknown";
   else outcome = "incomplete";
 

@@ -17,7 +17,7 @@ import type { EvidenceRef, Finding, Remediation } from "../types.js";
 import { credentialName, entryRole, type Rule, type RuleContext } from "./context.js";
 import { certRef, clientConfigHint, remediation, text } from "./refs.js";
 import { alertName, causesForAlert } from "../alerts.js";
-import { closedWithoutAlertSeen } from "./transcript.js";
+import { closedWithoutAlertSeen, serverAccepted } from "./transcript.js";
 import { logEvents } from "./logfacts.js";
 
 /**
@@ -27,7 +27,7 @@ import { logEvents } from "./logfacts.js";
  */
 export function sentChainRejectedForPath(ctx: RuleContext): string | undefined {
   const conv = ctx.conversation;
-  if (!conv || !ctx.sent) return undefined;
+  if (!conv || !ctx.sent || serverAccepted(ctx)) return undefined;
   const a = conv.alert;
   if (a && a.sender === "server") {
     const d = a.alert.description;

@@ -11,7 +11,7 @@ import type { Rule, RuleContext } from "./context.js";
 import { knownMissingIntermediate } from "./policy.js";
 import { fullChainSteps, incompleteChain, sentChainRejectedForPath, serverLoggedPathFailure } from "./chain.js";
 import { nameMatchesCa } from "../names.js";
-import { closedWithoutAlertSeen } from "./transcript.js";
+import { closedWithoutAlertSeen, serverAccepted } from "./transcript.js";
 import { certRef, clientConfigHint, dnRef, msgRef, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
 
 const same = (a: Uint8Array, b: Uint8Array): boolean => compareNames(a, b) !== "different";
@@ -30,7 +30,7 @@ function reachesAnchor(chain: Certificate[], anchors: Certificate[]): boolean {
 /** Was the server's rejection one its stack sends for "unknown issuer" (or a close without alert, Node)? */
 function rejectedForPath(ctx: RuleContext): boolean {
   const conv = ctx.conversation;
-  if (!conv) return false;
+  if (!conv || serverAccepted(ctx)) return false;
   if (conv.alert && conv.alert.sender === "server") {
     return causesForAlert(conv.alert.alert.description, ctx.serverStack, ctx.tlsVersion).some((c) => c.cause === "unknown-issuer");
   }

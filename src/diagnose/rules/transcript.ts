@@ -5,6 +5,7 @@
  */
 import { alertName, CAUSE_LABEL, causesForAlert, LOST_ALERT_NOTE, type RejectCause } from "../alerts.js";
 import type { Conversation } from "../../evidence/model.js";
+import { serverAcceptanceIndex } from "../../evidence/conversation.js";
 import type { Finding, FindingId } from "../types.js";
 import type { Rule, RuleContext } from "./context.js";
 import { clientConfigHint, handshakeUnread, msgRef, plural, remediation, text, unreadRemedy } from "./refs.js";
@@ -25,7 +26,8 @@ const EXPLAINS: Record<RejectCause, FindingId[]> = {
  * came last (TLS 1.3 without the key log): an alert was most likely sent, it just cannot be read.
  */
 export function closedWithoutAlertSeen(conv: Conversation): boolean {
-  return !conv.alert && !conv.encryptedAlert && (conv.closedWithoutAlert === true || ["reset", "closed-during-handshake", "closed-after-handshake"].includes(conv.outcome));
+  if (conv.alert || conv.encryptedAlert || conv.closedWithoutAlert === false) return false;
+  return conv.closedWithoutAlert === true || ["reset", "closed-during-handshake", "closed-after-handshake"].includes(conv.outcome);
 }
 
 export const clientSentEmpty: Rule = {
@@ -217,6 +219,10 @@ export const clientAlert: Rule = {
       }
     }
     if (d === undefined) return [];
+    if (conv?.alert?.sender === "client" && conv.alert.alert.level === 2) {
+      const accepted = serverAcceptanceIndex(conv.messages, conv.tlsVersion);
+      if (accepted !== undefined && accepted < conv.alert.messageIndex) return [clientAlertAfterAcceptance(conv, accepted, d, where)];
+    }
     const explainedBy = prior.filter((f) => f.severity === "error" && (CLIENT_ALERT_EXPLAINED_BY[d!] ?? []).includes(f.id));
     const reasonLines = logEvents(ctx, "invalid-certificate-authorities", "alert-sent", "exception").filter(({ log }) => log.side === "client").slice(0, 2);
     const meaning = CLIENT_ALERT_MEANING[d] ?? "the client aborted the handshake";
@@ -243,6 +249,43 @@ export const clientAlert: Rule = {
     ];
   },
 };
+
+/**
+ * The client sent a fatal alert after the server had already accepted it (tickets or application data read after the
+ * handshake): a connection-level event, not a handshake failure. The common case: the server closed without
+ * close_notify (Node does: it ends the socket without SSL_shutdown) and OpenSSL 3's s_client reports the truncation
+ * ("unexpected eof while reading") by sending 50 decode_error (docs/alert-matrix.md conclusion 2). RFC 8446 §6.1:
+ * each party must send close_notify before closing its write side; a missing one is a truncation, not a rejection.
+ */
+function clientAlertAfterAcceptance(conv: Conversation, accepted: number, d: number, where: Finding["evidence"]): Finding {
+  const a = conv.alert!;
+  const proof = conv.messages.find((m) => m.index === accepted);
+  const closureFromServer = conv.messages.some(
+    (m) => m.index > accepted && m.index < a.messageIndex && m.direction === "server→client" && m.type === "Alert" && m.body?.type === "Alert" && (m.body as { description: number }).description === 0,
+  );
+  const abrupt = !closureFromServer;
+  return {
+    id: "client-alert",
+    severity: "info",
+    title: `After the server accepted the client, the client sent fatal alert ${d} ${alertName(d)}${abrupt && d === 50 ? ": the server closed the connection without close_notify, and OpenSSL reports that unexpected EOF as decode_error" : ""}; the handshake itself succeeded`,
+    evidence: [
+      { kind: "alert", description: d, name: alertName(d), sender: "client", messageIndex: a.messageIndex },
+      ...msgRef(proof, proof?.type === "NewSessionTicket" ? "NewSessionTicket from the server after the handshake" : "application data from the server after the handshake"),
+      ...where,
+      text(
+        abrupt
+          ? "The server's tickets or application data prove it accepted the client's certificate; it then ended the connection without a close_notify alert (RFC 8446 §6.1), and the client's alert answers that close, not the handshake."
+          : "The server's tickets or application data prove it accepted the client's certificate; the client's alert came later and concerns the connection, not the handshake.",
+      ),
+    ],
+    remediation: remediation(
+      "Nothing to fix for mutual TLS. To stop the alert, make the server end connections with close_notify (Node: socket.end() rather than socket.destroy()).",
+      "either",
+      [],
+    ),
+    reference: "RFC 8446 §6.1 (closure alerts; a close without close_notify is a truncation); docs/alert-matrix.md conclusion 2 (s_client sends 50 decode_error on unexpected EOF)",
+  };
+}
 
 export const closedWithoutAlert: Rule = {
   ids: ["server-closed-without-alert"],
@@ -281,6 +324,10 @@ export function serverAccepted(ctx: RuleContext): boolean {
   const conv = ctx.conversation;
   if (!conv) return false;
   const p = ctx.evidence.probe;
+  // Read proof (RFC 8446 §4.6.1 tickets / application data after the client's Finished; TLS 1.2: the server's
+  // Finished then its application data) outweighs how the connection ended: closure alerts (close_notify,
+  // user_canceled: RFC 8446 §6.1), a close without close_notify, or the client's alert about that close.
+  if (!p && serverAcceptanceIndex(conv.messages, conv.tlsVersion) !== undefined) return true;
   const done = p ? (p.accepted ?? p.handshakeCompleted) : conv.outcome === "handshake-completed";
   return done && !conv.alert && !conv.encryptedAlert && !closedWithoutAlertSeen(conv);
 }
