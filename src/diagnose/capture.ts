@@ -16,6 +16,7 @@ import { policyFromConversation } from "../evidence/conversation.js";
 import { diagnose, type DiagnoseOptions, type DiagnosisDetail } from "./engine.js";
 import type { Finding } from "./types.js";
 import { unreadRemedy } from "./rules/refs.js";
+import { checkTime } from "./validate.js";
 import type { ClientStack } from "../evidence/model.js";
 import { readCaptureFile } from "../capture/reader.js";
 import { TcpReassembler, type ConnectionInfo } from "../capture/reassembly.js";
@@ -205,6 +206,8 @@ async function loadKeyLogFile(file: string, keyLog: KeyLog, warn: (m: string) =>
  *   Corruption after some packets and a truncated last packet become warnings; what was read is analysed.
  */
 export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  if (opts.now !== undefined) checkTime(opts.now, "now");
+  if (opts.today !== undefined) checkTime(opts.today, "today");
   const warnings: string[] = [];
   const warn = (m: string) => {
     warnings.push(m);

@@ -14,6 +14,7 @@ import { STORE_RULES } from "./rules/store.js";
 import { serverAccepted, TRANSCRIPT_RULES } from "./rules/transcript.js";
 import type { Diagnosis, Finding, FindingId, Severity } from "./types.js";
 import type { ClientSelection } from "./clients/types.js";
+import { checkEvidence } from "./validate.js";
 
 /** Every rule, in run order. */
 export const RULES: readonly Rule[] = [...STORE_RULES, incompleteChainRule, ...POLICY_RULES, pathRule, serverLogRule, ...TRANSCRIPT_RULES];
@@ -43,9 +44,12 @@ export interface DiagnosisDetail extends Diagnosis {
  * @param evidence stores, probe/capture conversations, server policy, `now` (ms since epoch)
  * @returns findings sorted error → warning → info (stable within a severity) and a verdict:
  *   "problem" when any error, "healthy" when the handshake was seen to succeed, else "inconclusive".
+ *   `stores` and `conversations` may be left out (read as []).
+ * @throws MtlsDoctorError MTLSD_ERR_USAGE when `evidence` is not an object, `now` (or `today`) is not a finite number
+ *   of ms since epoch, or `stores` / `conversations` / `logs` is not an array
  */
 export function diagnose(evidence: Evidence, opts: DiagnoseOptions = {}): DiagnosisDetail {
-  const ctx = buildContext(evidence, opts);
+  const ctx = buildContext(checkEvidence(evidence), opts);
   const findings: Finding[] = [];
   const accepted = serverAccepted(ctx);
   for (const rule of RULES) {

@@ -7,6 +7,7 @@ import type { AlertMessage } from "../wire/types.js";
 import type { Conversation, Evidence, LogEvidence, LoggedHandshake, StoreEvidence } from "../evidence/model.js";
 import type { ClientStack } from "../evidence/model.js";
 import { diagnose, type DiagnoseOptions, type DiagnosisDetail } from "./engine.js";
+import { checkTime } from "./validate.js";
 
 /** Options of {@link analyzeLog}. */
 export interface AnalyzeLogOptions {
@@ -53,8 +54,12 @@ function onlyHandshake(log: LogEvidence, i: number): LogEvidence {
   };
 }
 
-/** Analyses a log read with `readLog`. Pure: no I/O, no clock (`now` is passed in). */
+/**
+ * Analyses a log read with `readLog`. Pure: no I/O, no clock (`now` is passed in).
+ * @throws MtlsDoctorError MTLSD_ERR_USAGE when `opts.now` is not a finite number of ms since epoch
+ */
 export function analyzeLog(log: LogEvidence, opts: AnalyzeLogOptions): AnalyzeLogResult {
+  checkTime(opts?.now, "now");
   const base = { now: opts.now, stores: opts.stores ?? [], conversations: [], ...(opts.clientStack ? { clientStack: opts.clientStack } : {}) };
   const handshakes = log.conversations.map((conversation, i): AnalyzedLogHandshake => {
     const evidence: Evidence = { ...base, logs: [onlyHandshake(log, i)] };
