@@ -71,3 +71,24 @@ export function sameJavaDn(a: string, b: string): boolean {
 export function issuerIsJavaDn(c: Certificate, dn: string): boolean {
   return canonicalDerName(c.issuerDer) === canonicalJavaDn(dn);
 }
+
+/** The CN of a DN string ("CN=Lab Root B, O=x" → "Lab Root B"), else the whole DN. */
+export function cnOf(dn: string): string {
+  return /(?:^|,)\s*CN=((?:\\.|[^,])*)/i.exec(dn)?.[1]?.trim() ?? dn;
+}
+
+/**
+ * What a CA's name says it is, when its certificate is in no store given (only the leaf's issuer name is known):
+ * - "intermediate": the CN says "intermediate", "issuing" or "sub" (Sub CA, Subordinate CA);
+ * - "root": otherwise, the CN says "root" ("Lab Root B", "Example Root CA 2");
+ * - "unknown": the name says neither ("Example CA").
+ * A guess by name, used the same way by every rule that must choose between "the client must send the
+ * intermediate" (RFC 8446 §4.4.2) and "the server must trust the root" (RFC 5280 §6.1): a root-named issuer is not
+ * reported as a missing intermediate; an intermediate-named or unknown one is.
+ * @param dn the issuer DN as a string (e.g. `Certificate.issuer`)
+ */
+export function caKindByName(dn: string): "root" | "intermediate" | "unknown" {
+  const cn = cnOf(dn);
+  if (/intermediate|issuing|\bsub/i.test(cn)) return "intermediate";
+  return /root/i.test(cn) ? "root" : "unknown";
+}

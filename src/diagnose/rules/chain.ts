@@ -12,9 +12,9 @@
 import type { ClientStack } from "../../evidence/model.js";
 import { compareNames } from "../../pki/dn.js";
 import type { Certificate, StoreEntry } from "../../pki/types.js";
-import { nameMatchesCa } from "../names.js";
+import { caKindByName, nameMatchesCa } from "../names.js";
 import type { EvidenceRef, Finding, Remediation } from "../types.js";
-import { credentialName, entryRole, type Rule, type RuleContext } from "./context.js";
+import { credentialName, entryRole, pemCredentialFile, type Rule, type RuleContext } from "./context.js";
 import { certRef, clientConfigHint, remediation, text } from "./refs.js";
 import { alertName, causesForAlert } from "../alerts.js";
 import { closedWithoutAlertSeen, serverAccepted } from "./transcript.js";
@@ -156,8 +156,10 @@ export function incompleteChains(ctx: RuleContext): IncompleteChain[] {
 }
 
 /** The steps that put the full chain into the client's credential, per client stack. */
-export function fullChainSteps(stack: ClientStack, alias: string, missingName: string): string[] {
+export function fullChainSteps(stack: ClientStack, alias: string, missingName: string, pemFile?: string): string[] {
   const pem = "chain.pem (the client certificate first, then the intermediate(s); the root may stay out)";
+  // A PEM credential: name its file (it may also hold the key; only its CERTIFICATE blocks matter to the chain).
+  const leafFile = pemFile ?? "client.pem";
   const get = `Get the certificate of "${missingName}" from the CA (or its AIA caIssuers URL): intermediate.pem`;
   switch (stack) {
     case "java":
@@ -172,14 +174,14 @@ export function fullChainSteps(stack: ClientStack, alias: string, missingName: s
     case "curl":
       return [
         get,
-        `Put the intermediate after the leaf in the certificate file: cat client.pem intermediate.pem > ${pem}`,
+        `Put the intermediate after the leaf in ${pemFile ?? "the certificate file"}: cat ${leafFile} intermediate.pem > ${pem}`,
         stack === "curl" ? "curl --cert chain.pem --key client.key ..." : "openssl s_client -cert client.pem -cert_chain intermediate.pem (or -cert chain.pem); a program: SSL_CTX_use_certificate_chain_file(chain.pem)",
         "nginx as the client (proxy to an mTLS backend): proxy_ssl_certificate chain.pem; proxy_ssl_certificate_key client.key;",
       ];
     case "node":
-      return [get, `tls.connect({ cert: leaf + intermediate PEMs concatenated, key }) (cat client.pem intermediate.pem > ${pem})`];
+      return [get, `tls.connect({ cert: leaf + intermediate PEMs concatenated, key }) (cat ${leafFile} intermediate.pem > ${pem})`];
     case "go":
-      return [get, `cat client.pem intermediate.pem > ${pem}; tls.LoadX509KeyPair("chain.pem", "client.key") puts both into Certificate.Certificate`];
+      return [get, `cat ${leafFile} intermediate.pem > ${pem}; tls.LoadX509KeyPair("chain.pem", "client.key") puts both into Certificate.Certificate`];
     case "dotnet":
       return [get, `openssl pkcs12 -export -inkey client.key -in client.pem -certfile intermediate.pem -out client.pfx; .NET sends the intermediates it can find (the PFX or the machine's intermediate store)`];
   }
@@ -194,8 +196,13 @@ export const incompleteChainRule: Rule = {
       // The issuer is in no store, but the server's truststore is known and nothing in it is (or issued) anything of
       // the chain: the path rule (rules/path.ts unknownIssuerOffline) says so as a certain failure.
       if (!missing && ctx.truststore && ic.rejected === undefined) continue;
+      // The issuer is in no store and its name reads as a root ("Lab Root B", names.ts caKindByName): the chain is
+      // complete as far as anything shows (RFC 8446 §4.4.2: the root may be left out); the server not trusting that
+      // root is ca-mismatch / server-truststore-missing-issuer, not a missing intermediate.
+      if (!missing && caKindByName(top.issuer) === "root") continue;
       const java = ctx.clientStack === "java";
       const sent = isSentChain(ctx, chain);
+      const pemFile = alias === "(sent)" ? undefined : pemCredentialFile(ctx, alias);
       const role = sent ? "client-chain" : entryRole(ctx, ctx.examined.find((e) => e.chain === chain) ?? ctx.examined[0]!);
       const only = chain.length === 1 ? "only the client certificate" : `${chain.length} certificates`;
       const cas = ctx.policy?.requested ? ctx.policy.acceptableCAs : [];
@@ -244,9 +251,11 @@ export const incompleteChainRule: Rule = {
       }
       if (java && ctx.selection?.empty && !sent) evidence.push(text("JSSE matches the issuer of any certificate in the entry's chain with the server's CA names; with the chain stopping here, nothing matched and Java sent an empty Certificate."));
       const rem: Remediation = remediation(
-        `${sent && alias === "(sent)" ? "Make the client send its full chain" : `Import the full chain into the key entry "${alias}"`}: the client certificate followed by the intermediate "${missing ? missing.cert.subject : top.issuer}"${missing && !listed.length && ctx.policy?.acceptableCAs.length ? " and the CA(s) above it" : ""}.`,
+        pemFile
+          ? `Put the intermediate "${missing ? missing.cert.subject : top.issuer}"${missing && !listed.length && ctx.policy?.acceptableCAs.length ? " (and the CA(s) above it)" : ""} after the leaf in ${pemFile}: the client certificate first, then its issuer.`
+          : `${sent && alias === "(sent)" ? "Make the client send its full chain" : java || ctx.clientStack === "dotnet" ? `Import the full chain into the key entry "${alias}"` : `Put the full chain into ${credentialName(ctx, alias)}`}: the client certificate followed by the intermediate "${missing ? missing.cert.subject : top.issuer}"${missing && !listed.length && ctx.policy?.acceptableCAs.length ? " and the CA(s) above it" : ""}.`,
         "client",
-        fullChainSteps(ctx.clientStack, alias, missing ? missing.cert.subject : top.issuer),
+        fullChainSteps(ctx.clientStack, alias, missing ? missing.cert.subject : top.issuer, pemFile),
         ctx.clientStack,
       );
       const holder = sent ? `The client sent ${chain.length === 1 ? "only its certificate" : `${chain.length} certificates`}` : `${upperFirst(credentialName(ctx, alias))} holds ${only}`;
