@@ -14,7 +14,7 @@ import { STORE_RULES } from "./rules/store.js";
 import { serverAccepted, TRANSCRIPT_RULES } from "./rules/transcript.js";
 import type { Diagnosis, Finding, FindingId, Severity } from "./types.js";
 import type { ClientSelection } from "./clients/types.js";
-import { checkEvidence } from "./validate.js";
+import { checkEvidence, checkSingleCredential } from "./validate.js";
 
 /** Every rule, in run order. */
 export const RULES: readonly Rule[] = [...STORE_RULES, incompleteChainRule, ...POLICY_RULES, pathRule, serverLogRule, ...TRANSCRIPT_RULES];
@@ -46,10 +46,14 @@ export interface DiagnosisDetail extends Diagnosis {
  *   "problem" when any error, "healthy" when the handshake was seen to succeed, else "inconclusive".
  *   `stores` and `conversations` may be left out (read as []).
  * @throws MtlsDoctorError MTLSD_ERR_USAGE when `evidence` is not an object, `now` (or `today`) is not a finite number
- *   of ms since epoch, or `stores` / `conversations` / `logs` is not an array
+ *   of ms since epoch, or `stores` / `conversations` / `logs` is not an array; also when, with no handshake to read,
+ *   an OpenSSL/curl/Node client (configured with one certificate and key) is given several private-key entries and no
+ *   alias (`opts.alias` / `StoreEvidence.alias`): like `probe`, it asks for --alias rather than guess
  */
 export function diagnose(evidence: Evidence, opts: DiagnoseOptions = {}): DiagnosisDetail {
   const ctx = buildContext(checkEvidence(evidence), opts);
+  // Without a transcript nothing shows which of several PEM credentials an OpenSSL/curl/Node client uses: ask, as probe does.
+  if (!ctx.conversation && !ctx.alias) checkSingleCredential(ctx.evidence.stores, ctx.clientStack);
   const findings: Finding[] = [];
   const accepted = serverAccepted(ctx);
   for (const rule of RULES) {
@@ -57,9 +61,22 @@ export function diagnose(evidence: Evidence, opts: DiagnoseOptions = {}): Diagno
     findings.push(...(accepted ? found.map(contradicted) : found));
   }
   uncertainChoice(ctx, findings);
+  noteInferredStack(ctx, findings);
   const sorted = dedupeSteps(findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map((x) => x.f));
   const verdict = sorted.some((f) => f.severity === "error") ? "problem" : sorted.some((f) => f.id === "healthy") ? "healthy" : "inconclusive";
   return { verdict, findings: sorted, clientStack: ctx.clientStack, ...(ctx.selection ? { selection: ctx.selection } : {}), ...(ctx.conversation ? { conversation: ctx.conversation } : {}) };
+}
+
+/**
+ * A fix worded for a client stack read from the ClientHello (no --client, no keystore, no client log) says so in its
+ * evidence, so the reader can tell a guess from what they said: "Client stack inferred from the ClientHello: ...".
+ */
+function noteInferredStack(ctx: RuleContext, findings: Finding[]): void {
+  if (ctx.clientStackFrom !== "client-hello") return;
+  const note = { kind: "text" as const, text: `Client stack inferred from the ClientHello: ${ctx.clientStackWhy}. Pass --client to override.` };
+  for (const [i, f] of findings.entries()) {
+    if (f.remediation.stack === ctx.clientStack) findings[i] = { ...f, evidence: [...f.evidence, note] };
+  }
 }
 
 /**
@@ -71,12 +88,15 @@ function uncertainChoice(ctx: RuleContext, findings: Finding[]): void {
   const alt = ctx.selection?.mayAlsoSend;
   if (!alt?.length || ctx.sent || ctx.observed) return;
   const names = [ctx.selection!.chosen!.alias, ...alt].map((a) => `"${a}"`).join(" or ");
+  const java = ctx.selection!.stack === "java";
   for (const [i, f] of findings.entries()) {
     if (f.severity !== "error") continue;
     findings[i] = {
       ...f,
       severity: "warning",
-      title: `Java may send either ${names} (their order is unknown); if it sends "${ctx.selection!.chosen!.alias}": ${f.title}`,
+      title: java
+        ? `Java may send either ${names} (their order is unknown); if it sends "${ctx.selection!.chosen!.alias}": ${f.title}`
+        : `The client may be configured with either ${names} (several private-key entries, no --alias); if it sends "${ctx.selection!.chosen!.alias}": ${f.title}`,
     };
   }
 }

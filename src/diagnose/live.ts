@@ -8,7 +8,7 @@ import { probe, type ProbeOptions } from "../probe/probe.js";
 import { defaultClientStack, selectClientCertificate } from "./clients/index.js";
 import type { ClientSelection, JavaKeyManager } from "./clients/types.js";
 import { diagnose, type DiagnosisDetail } from "./engine.js";
-import { checkTime } from "./validate.js";
+import { checkSingleCredential, checkTime } from "./validate.js";
 import { MtlsDoctorError } from "../errors.js";
 
 /** Options of {@link diagnoseLive}. */
@@ -47,12 +47,15 @@ export interface LiveResult {
  * certificate is required), then, when the model picks a certificate, once with exactly the chain the client would
  * send. When the model sends an empty Certificate the first run is the evidence.
  * Throws what {@link probe} throws (MTLSD_ERR_UNREACHABLE, _REFUSED, _TIMEOUT, _NOT_TLS, _BAD_TARGET), and
- * MTLSD_ERR_USAGE when `now` is not a finite number of ms since epoch or `stores` is not an array (absent: []).
+ * MTLSD_ERR_USAGE when `now` is not a finite number of ms since epoch or `stores` is not an array (absent: []), and
+ * when an OpenSSL/curl/Node client is given several private-key entries without `alias` (validate.ts
+ * `checkSingleCredential`: the same question `probe` asks).
  */
 export async function diagnoseLive(o: LiveOptions): Promise<LiveResult> {
   checkTime(o?.now, "now");
   if (o.stores === undefined || o.stores === null) o = { ...o, stores: [] };
   else if (!Array.isArray(o.stores)) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "stores must be an array of StoreEvidence");
+  checkSingleCredential(o.stores, o.clientStack ?? defaultClientStack(o.stores), o.alias);
   const clientStack = o.clientStack ?? defaultClientStack(o.stores);
   const base: ProbeOptions = {
     host: o.host,

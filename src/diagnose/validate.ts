@@ -5,7 +5,7 @@
  * is always false: an expired certificate would pass).
  */
 import { MtlsDoctorError } from "../errors.js";
-import type { Evidence } from "../evidence/model.js";
+import type { ClientStack, Evidence, StoreEvidence } from "../evidence/model.js";
 
 function describe(v: unknown): string {
   if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "..." : v)}`;
@@ -52,4 +52,32 @@ export function checkEvidence(evidence: unknown): Evidence {
   const conversations = checkArray<Evidence["conversations"][number]>(e.conversations, "evidence.conversations");
   if (e.logs !== undefined) checkArray(e.logs, "evidence.logs");
   return e.stores === stores && e.conversations === conversations ? (e as Evidence) : ({ ...e, stores, conversations } as Evidence);
+}
+
+const CONFIGURED_WITH_ONE: Partial<Record<ClientStack, string>> = {
+  openssl: "an OpenSSL client (-cert/-key)",
+  curl: "curl (--cert/--key)",
+  node: "a Node client (tls.connect({ cert, key }))",
+};
+
+/**
+ * A client configured with exactly one certificate and key (OpenSSL, curl, Node: the passthrough models) cannot be
+ * modelled from several private-key entries without knowing which one it uses. Like `probe`
+ * (src/probe/credential.ts), refuse and ask for --alias instead of silently taking the first. Stacks that choose
+ * among several entries themselves (Java, .NET, Go) are not concerned, nor is a call with an alias.
+ * @throws MtlsDoctorError MTLSD_ERR_USAGE "FILE: holds N private-key entries (a, b); ... choose one with --alias"
+ */
+export function checkSingleCredential(stores: readonly StoreEvidence[], clientStack: ClientStack, alias?: string): void {
+  const who = CONFIGURED_WITH_ONE[clientStack];
+  if (!who || alias !== undefined) return;
+  const keystores = stores.filter((s) => s.role === "client-keystore");
+  if (keystores.some((s) => s.alias !== undefined)) return;
+  const keyed = keystores.flatMap((s) => s.store.entries.filter((e) => e.kind === "private-key" && e.chain.length > 0).map((e) => ({ file: s.store.file, alias: e.alias })));
+  if (keyed.length < 2) return;
+  const files = [...new Set(keyed.map((k) => k.file))];
+  const where = files.length === 1 ? `${files[0]}: holds ${keyed.length} private-key entries` : `${files.join(", ")}: ${keyed.length} private-key entries given`;
+  throw new MtlsDoctorError(
+    "MTLSD_ERR_USAGE",
+    `${where} (${keyed.map((k) => k.alias).join(", ")}); ${who} is configured with one certificate and key, so which one it uses is unknown: choose one with --alias`,
+  );
 }

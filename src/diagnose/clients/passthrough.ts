@@ -41,13 +41,26 @@ export function selectPassthrough(stack: Extract<ClientStack, "openssl" | "node"
     const entries = keyEntries(stores, ctx.alias);
     const entry = entries[0];
     if (!entry) return { ...base, sentChain: [], empty: true, reasons, summary: "No certificate and key are configured, so the client sends an empty Certificate message." };
-    for (const other of entries.slice(1)) reasons.push({ alias: other.alias, accepted: false, why: `only one certificate is configured; ${q(entry.alias)} comes first` });
+    // Several private-key entries and no --alias: the client is configured with one of them, and nothing here says
+    // which. `diagnose` refuses this without a transcript (validate.ts checkSingleCredential, like `probe`); with one
+    // (a capture that does not show the client's Certificate) the first is modelled and the others may be sent instead.
+    const several = !ctx.alias && entries.length > 1;
+    for (const other of entries.slice(1))
+      reasons.push({ alias: other.alias, accepted: false, why: several ? `assumed not configured (several private-key entries and no --alias; ${q(entry.alias)} is modelled)` : `only one certificate is configured; ${q(entry.alias)} comes first` });
     if (keyMatchesLeaf(entry) === false) {
       reasons.unshift({ alias: entry.alias, accepted: false, why: "its private key does not match the certificate: the client refuses it before connecting (\"key values mismatch\")" });
       return { ...base, sentChain: [], empty: true, reasons, summary: `The key configured with ${q(entry.alias)} does not match its certificate, so ${stack} fails before the handshake.` };
     }
     const sClientNote = stack === "openssl" && entry.chain.length > 1 ? " (openssl s_client: pass the intermediates with -cert_chain; -cert reads only the first certificate of its file)" : "";
     reasons.unshift({ alias: entry.alias, accepted: true, why: `${stack} sends the configured certificate and chain regardless of the server's CA list${sClientNote}` });
-    return { ...base, chosen: { alias: entry.alias, chain: entry.chain }, sentChain: entry.chain, empty: false, reasons, summary: `${stack} sends ${q(entry.alias)} (${entry.chain.length} certificate(s)), as configured.` };
+    return {
+      ...base,
+      chosen: { alias: entry.alias, chain: entry.chain },
+      ...(several ? { mayAlsoSend: entries.slice(1).map((e) => e.alias) } : {}),
+      sentChain: entry.chain,
+      empty: false,
+      reasons,
+      summary: `${stack} sends ${q(entry.alias)} (${entry.chain.length} certificate(s)), as configured${several ? `; assumed: ${entries.length} private-key entries were given without --alias` : ""}.`,
+    };
   };
 }

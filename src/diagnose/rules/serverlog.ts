@@ -50,7 +50,7 @@ export const serverLogRule: Rule = {
           severity: "error",
           title: `The server could not build a path from the client chain ending at "${top.subject}": it names "${top.issuer}" as acceptable but cannot reach a CA it trusts, so the chain lacks an intermediate`,
           evidence: [...base, { kind: "dn", role: "looked-for", dn: top.issuer }, text(`"${top.issuer}" equals the server's acceptable CA "${listed.dn}" (compared by name, from a log)`)],
-          remediation: remediation("Send the full chain: put the intermediate(s) after the client certificate in the client's key entry.", "client", fullChainSteps(ctx.clientStack, "<alias>", top.issuer), ctx.clientStack),
+          remediation: remediation(`Send the full chain: put the intermediate(s) after the client certificate in the client's ${ctx.clientStack === "java" || ctx.clientStack === "dotnet" ? "key entry" : "certificate file"}.`, "client", fullChainSteps(ctx.clientStack, "<alias>", top.issuer), ctx.clientStack),
           reference: "RFC 8446 §4.4.2 / RFC 5246 §7.4.2; RFC 5280 §6; Java server: PKIX path building failed (docs/alert-matrix.md)",
         });
       } else if (top) {
