@@ -12,7 +12,7 @@
 import type { ClientStack } from "../../evidence/model.js";
 import { compareNames } from "../../pki/dn.js";
 import type { Certificate, StoreEntry } from "../../pki/types.js";
-import { nameMatchesCa } from "../names.js";
+import { caKindByName, nameMatchesCa } from "../names.js";
 import type { EvidenceRef, Finding, Remediation } from "../types.js";
 import { credentialName, entryRole, pemCredentialFile, type Rule, type RuleContext } from "./context.js";
 import { certRef, clientConfigHint, remediation, text } from "./refs.js";
@@ -196,6 +196,10 @@ export const incompleteChainRule: Rule = {
       // The issuer is in no store, but the server's truststore is known and nothing in it is (or issued) anything of
       // the chain: the path rule (rules/path.ts unknownIssuerOffline) says so as a certain failure.
       if (!missing && ctx.truststore && ic.rejected === undefined) continue;
+      // The issuer is in no store and its name reads as a root ("Lab Root B", names.ts caKindByName): the chain is
+      // complete as far as anything shows (RFC 8446 §4.4.2: the root may be left out); the server not trusting that
+      // root is ca-mismatch / server-truststore-missing-issuer, not a missing intermediate.
+      if (!missing && caKindByName(top.issuer) === "root") continue;
       const java = ctx.clientStack === "java";
       const sent = isSentChain(ctx, chain);
       const pemFile = alias === "(sent)" ? undefined : pemCredentialFile(ctx, alias);

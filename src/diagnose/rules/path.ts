@@ -10,7 +10,7 @@ import type { Finding, FindingId } from "../types.js";
 import { pemCredentialFile, type Rule, type RuleContext } from "./context.js";
 import { knownMissingIntermediate } from "./policy.js";
 import { fullChainSteps, incompleteChain, sentChainRejectedForPath, serverLoggedPathFailure } from "./chain.js";
-import { nameMatchesCa } from "../names.js";
+import { caKindByName, cnOf, nameMatchesCa } from "../names.js";
 import { closedWithoutAlertSeen, serverAccepted } from "./transcript.js";
 import { certRef, clientConfigHint, dnRef, msgRef, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
 
@@ -120,20 +120,30 @@ export const pathRule: Rule = {
         continue;
       }
       const rejectedHow = sent && !otherCause ? sentChainRejectedForPath(ctx) : undefined;
-      if (!anchors && rejectedHow && top.selfIssued && cas.length === 0) {
-        // An empty CA list: the client sent everything up to a self-signed root, and the server said it cannot build a
-        // path. The path is complete, so the server does not trust that root.
+      // The top's issuer is in no store but its name reads as a root (names.ts caKindByName): the chain is complete up
+      // to that root, which the client may leave out (RFC 8446 §4.4.2).
+      const rootByName = !top.selfIssued && !ctx.knownCertificates.some((k) => same(k.subjectDer, top.issuerDer)) && caKindByName(top.issuer) === "root";
+      if (!anchors && rejectedHow && (top.selfIssued || rootByName) && cas.length === 0) {
+        // An empty CA list: the client sent everything up to a root (self-signed, or named as one), and the server said
+        // it cannot build a path. The path is complete, so the server does not trust that root.
+        const root = top.selfIssued ? top.subject : top.issuer;
         out.push({
           id: "server-truststore-missing-issuer",
           severity: "error",
-          title: `The server does not trust "${top.subject}": the client sent its chain up to that self-signed root, and the server rejected it with ${rejectedHow}`,
+          title: top.selfIssued
+            ? `The server does not trust "${root}": the client sent its chain up to that self-signed root, and the server rejected it with ${rejectedHow}`
+            : `The server does not trust "${root}": the client sent its chain up to that root (a root by its name, left out as allowed), and the server rejected it with ${rejectedHow}`,
           evidence: [
             ...chain.map((c, i) => certRef(c, role, i, alias === "(sent)" ? undefined : alias, ctx.now)),
-            dnRef("looked-for", top),
-            text("The CertificateRequest named no CA, so the client sent what it has; the chain is complete (it ends at a self-signed root), so the server's truststore lacks that root. Pass the server's truststore with --truststore to see what it trusts instead."),
+            top.selfIssued ? dnRef("looked-for", top) : { kind: "dn", role: "looked-for", dn: top.issuer, derHex: Buffer.from(top.issuerDer).toString("hex") },
+            text(
+              top.selfIssued
+                ? "The CertificateRequest named no CA, so the client sent what it has; the chain is complete (it ends at a self-signed root), so the server's truststore lacks that root. Pass the server's truststore with --truststore to see what it trusts instead."
+                : `The CertificateRequest named no CA, so the client sent what it has; "${cnOf(root)}" reads as a root CA by its name (no store given holds it), so the chain is complete and the server's truststore lacks that root. If it is an intermediate instead, the client must also send it. Pass the server's truststore with --truststore to see what it trusts.`,
+            ),
           ],
           remediation: remediation(
-            `Add "${top.subject}" to the server's truststore for client certificates, or give the client a certificate issued by a CA the server trusts.`,
+            `Add "${root}" to the server's truststore for client certificates, or give the client a certificate issued by a CA the server trusts.`,
             "server",
             serverTrustSteps(ctx.serverStack, "client-root-ca.pem"),
             serverTag(ctx.serverStack),
@@ -175,11 +185,6 @@ function keyIds(c: Certificate): { ski?: string; aki?: string } {
   }
 }
 
-/** The CN of a DN ("Lab Root B"), else the DN. */
-function cnOf(dn: string): string {
-  return /(?:^|,)\s*CN=((?:\\.|[^,])*)/i.exec(dn)?.[1]?.trim() ?? dn;
-}
-
 /**
  * The chain stops below its issuer, that issuer is in no store given, and no trust anchor is it (by name and key
  * identifier: RFC 5280 §4.2.1.1, the AKI keyIdentifier is the issuer's SKI): from what the client sends plus the
@@ -192,7 +197,7 @@ function unknownIssuerOffline(ctx: RuleContext, alias: string, chain: Certificat
   const file = ctx.truststore!.file;
   const ids = keyIds(top);
   const cn = cnOf(top.issuer);
-  const rootish = /root/i.test(cn) && !/intermediate|issuing|\bsub/i.test(cn);
+  const rootish = caKindByName(top.issuer) === "root";
   const only = chain.length === 1 ? "only the client certificate" : `${chain.length} certificates`;
   const anchorList = anchors
     .slice(0, 8)

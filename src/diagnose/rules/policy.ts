@@ -6,7 +6,7 @@
 import { compareNames } from "../../pki/dn.js";
 import type { AcceptableCA } from "../../evidence/model.js";
 import type { Certificate } from "../../pki/types.js";
-import { nameMatchesCa } from "../names.js";
+import { caKindByName, cnOf, nameMatchesCa } from "../names.js";
 import { fullChainSteps, incompleteChain, isSentChain, sentChainRejectedForPath, serverLoggedPathFailure } from "./chain.js";
 import { logEvents, logRef, logSelectionEvidence } from "./logfacts.js";
 import { matchIssuers, schemeName, usableScheme } from "../clients/common.js";
@@ -66,7 +66,7 @@ export const caMismatch: Rule = {
     // Something must say the missing issuer is an intermediate before the fix leads with "include it": a known
     // certificate that is not self-signed, or a name that says so. Otherwise (a foreign root, say) the playbook's fix
     // leads and including it comes second.
-    const saysIntermediate = ic !== undefined && (knownMatch !== undefined || (ic.missing !== undefined && !ic.missing.cert.selfIssued) || /intermediate|issuing|\bsub/i.test(cnOf(top.issuer)));
+    const saysIntermediate = ic !== undefined && (knownMatch !== undefined || (ic.missing !== undefined && !ic.missing.cert.selfIssued) || caKindByName(top.issuer) === "intermediate");
     const intermediateFix = ic
       ? knownMatch
         ? `Include the intermediate "${intermediateName}" in ${where}: ${ctx.clientStack === "java" ? "Java" : "the server"} would then match "${knownMatch.missingIssuerListed[0]}" as the intermediate's issuer.`
@@ -99,7 +99,15 @@ export const caMismatch: Rule = {
           ...(p.acceptableCAs.length > 20 ? [text(`... and ${p.acceptableCAs.length - 20} more acceptable CA names`)] : []),
           ...(byName ? [text("Compared by name (from a log): the log prints the CA names as strings, without their DER; names are equal when they match after RFC 4518 preparation (case, spaces), attribute by attribute.")] : []),
           ...(sent ? [text("No certificate of the sent chain is issued by a CA the server named; this client sent it anyway (a Java client would have sent an empty Certificate), and the server judged it against its truststore.")] : []),
-          ...(ic ? [text(`The chain is incomplete: it stops at "${top.subject}", whose issuer "${top.issuer}" is not in it (see missing-intermediate).`)] : []),
+          ...(ic
+            ? [
+                text(
+                  !ic.missing && caKindByName(top.issuer) === "root"
+                    ? `The chain stops at "${top.subject}"; its issuer "${top.issuer}" is not in it and reads as a root CA by its name, which a client may leave out (RFC 8446 §4.4.2): the server does not trust it.`
+                    : `The chain is incomplete: it stops at "${top.subject}", whose issuer "${top.issuer}" is not in it (see missing-intermediate).`,
+                ),
+              ]
+            : []),
           ...(ctx.selection && !sent ? [text(`${ctx.selection.model}: ${ctx.selection.summary}`)] : []),
           ...logSelectionEvidence(ctx),
         ],
@@ -279,8 +287,3 @@ export const notRequested: Rule = {
 };
 
 export const POLICY_RULES: Rule[] = [caMismatch, dnEncodingMismatch, signatureAlgorithmMismatch, emptyCertificateAuthorities, notRequested];
-
-/** The CN of a DN ("Lab Root B"), else the DN. */
-function cnOf(dn: string): string {
-  return /(?:^|,)\s*CN=((?:\\.|[^,])*)/i.exec(dn)?.[1]?.trim() ?? dn;
-}
