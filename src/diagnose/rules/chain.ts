@@ -14,7 +14,7 @@ import { compareNames } from "../../pki/dn.js";
 import type { Certificate, StoreEntry } from "../../pki/types.js";
 import { caKindByName, nameMatchesCa } from "../names.js";
 import type { EvidenceRef, Finding, Remediation } from "../types.js";
-import { credentialName, entryRole, pemCredentialFile, type Rule, type RuleContext } from "./context.js";
+import { credentialName, entryRole, pemCredentialFile, type Rule, type RuleContext, fixStack } from "./context.js";
 import { certRef, clientConfigHint, remediation, text } from "./refs.js";
 import { alertName, causesForAlert } from "../alerts.js";
 import { closedWithoutAlertSeen, serverAccepted } from "./transcript.js";
@@ -156,12 +156,19 @@ export function incompleteChains(ctx: RuleContext): IncompleteChain[] {
 }
 
 /** The steps that put the full chain into the client's credential, per client stack. */
-export function fullChainSteps(stack: ClientStack, alias: string, missingName: string, pemFile?: string): string[] {
+export function fullChainSteps(stack: ClientStack | undefined, alias: string, missingName: string, pemFile?: string): string[] {
   const pem = "chain.pem (the client certificate first, then the intermediate(s); the root may stay out)";
   // A PEM credential: name its file (it may also hold the key; only its CERTIFICATE blocks matter to the chain).
   const leafFile = pemFile ?? "client.pem";
   const get = `Get the certificate of "${missingName}" from the CA (or its AIA caIssuers URL): intermediate.pem`;
   switch (stack) {
+    case undefined:
+      // Nothing says which client it is: no stack's commands, just what the chain must hold and where.
+      return [
+        get,
+        `Put the intermediate after the client certificate in the client's credential: cat ${leafFile} intermediate.pem > ${pem}, or add it to the keystore entry's chain`,
+        `Then ${clientConfigHint(undefined)}.`,
+      ];
     case "java":
       return [
         get,
@@ -255,8 +262,8 @@ export const incompleteChainRule: Rule = {
           ? `Put the intermediate "${missing ? missing.cert.subject : top.issuer}"${missing && !listed.length && ctx.policy?.acceptableCAs.length ? " (and the CA(s) above it)" : ""} after the leaf in ${pemFile}: the client certificate first, then its issuer.`
           : `${sent && alias === "(sent)" ? "Make the client send its full chain" : java || ctx.clientStack === "dotnet" ? `Import the full chain into the key entry "${alias}"` : `Put the full chain into ${credentialName(ctx, alias)}`}: the client certificate followed by the intermediate "${missing ? missing.cert.subject : top.issuer}"${missing && !listed.length && ctx.policy?.acceptableCAs.length ? " and the CA(s) above it" : ""}.`,
         "client",
-        fullChainSteps(ctx.clientStack, alias, missing ? missing.cert.subject : top.issuer, pemFile),
-        ctx.clientStack,
+        fullChainSteps(fixStack(ctx), alias, missing ? missing.cert.subject : top.issuer, pemFile),
+        fixStack(ctx),
       );
       const holder = sent ? `The client sent ${chain.length === 1 ? "only its certificate" : `${chain.length} certificates`}` : `${upperFirst(credentialName(ctx, alias))} holds ${only}`;
       out.push({

@@ -7,7 +7,7 @@ import { compareNames } from "../../pki/dn.js";
 import type { Certificate } from "../../pki/types.js";
 import { causesForAlert } from "../alerts.js";
 import type { Finding, FindingId } from "../types.js";
-import { pemCredentialFile, type Rule, type RuleContext } from "./context.js";
+import { pemCredentialFile, type Rule, type RuleContext, fixStack } from "./context.js";
 import { knownMissingIntermediate } from "./policy.js";
 import { fullChainSteps, incompleteChain, sentChainRejectedForPath, serverLoggedPathFailure } from "./chain.js";
 import { caKindByName, cnOf, nameMatchesCa } from "../names.js";
@@ -110,10 +110,10 @@ export const pathRule: Rule = {
             [
               "cat client.pem intermediate.pem > chain.pem",
               "openssl pkcs12 -export -inkey client.key -in chain.pem -name client -out client.p12  (Java: keytool -importkeystore into the keystore in use)",
-              `Then ${clientConfigHint(ctx.clientStack)}.`,
+              `Then ${clientConfigHint(fixStack(ctx))}.`,
               "Or make the server hold the intermediate: nginx ssl_client_certificate / ssl_trusted_certificate with the intermediate and root, ssl_verify_depth 2 or more",
             ],
-            ctx.clientStack,
+            fixStack(ctx),
           ),
           reference: "RFC 5246 §7.4.2 / RFC 8446 §4.4.2 (the sender's chain; the root MAY be omitted, intermediates may not); RFC 5280 §6",
         });
@@ -235,8 +235,8 @@ function unknownIssuerOffline(ctx: RuleContext, alias: string, chain: Certificat
     remediation: remediation(
       `Send "${cn}" after the client certificate. Or, if "${cn}" is a root, add it to the server's truststore (an intermediate needs the CA above it there).`,
       "client",
-      [...fullChainSteps(ctx.clientStack, alias, top.issuer, pemCredentialFile(ctx, alias)), ...serverTrustSteps(ctx.serverStack, "client-issuing-ca.pem").map((x) => `If "${cn}" is a root: ${x}`)],
-      ctx.clientStack,
+      [...fullChainSteps(fixStack(ctx), alias, top.issuer, pemCredentialFile(ctx, alias)), ...serverTrustSteps(ctx.serverStack, "client-issuing-ca.pem").map((x) => `If "${cn}" is a root: ${x}`)],
+      fixStack(ctx),
     ),
     reference: "RFC 5246 §7.4.2 / RFC 8446 §4.4.2 (the sender's chain; intermediates may not be left out); RFC 5280 §6.1, §4.2.1.1",
   };

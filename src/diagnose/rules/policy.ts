@@ -12,7 +12,7 @@ import { logEvents, logRef, logSelectionEvidence } from "./logfacts.js";
 import { matchIssuers, schemeName, usableScheme } from "../clients/common.js";
 import { signatureAllowed } from "../clients/java.js";
 import type { Finding } from "../types.js";
-import { credentialName, pemCredentialFile, type Rule, type RuleContext } from "./context.js";
+import { credentialName, pemCredentialFile, type Rule, type RuleContext, fixStack } from "./context.js";
 import { loggedOrigin } from "./logged.js";
 import { caRef, certRef, clientConfigHint, dnRef, handshakeUnread, plural, remediation, serverTag, serverTrustSteps, text } from "./refs.js";
 
@@ -76,9 +76,9 @@ export const caMismatch: Rule = {
       : undefined;
     const trustFix = `Make the server trust (and advertise) "${leadsTo}", the CA the client chain leads to, or give the client a certificate issued by a CA the server lists.`;
     // Steps, grouped by side, the likely side first, at most 4 each.
-    const newCert = `Get a client certificate issued by ${p.acceptableCAs.length === 1 ? `"${p.acceptableCAs[0]!.dn}"` : "one of the listed CAs"}, with its intermediates in the chain; then ${clientConfigHint(ctx.clientStack)}`;
+    const newCert = `Get a client certificate issued by ${p.acceptableCAs.length === 1 ? `"${p.acceptableCAs[0]!.dn}"` : "one of the listed CAs"}, with its intermediates in the chain; then ${clientConfigHint(fixStack(ctx))}`;
     const pemFile = aliasOf ? pemCredentialFile(ctx, aliasOf) : undefined;
-    const clientSteps = (ic && !saysIntermediate ? [newCert, ...fullChainSteps(ctx.clientStack, aliasOf ?? "client", intermediateName, pemFile).slice(0, 2).map((x) => `If "${cnOf(top.issuer)}" is an intermediate: ${x}`)] : ic ? fullChainSteps(ctx.clientStack, aliasOf ?? "client", intermediateName, pemFile) : [`Get a client certificate issued by ${p.acceptableCAs.length === 1 ? `"${p.acceptableCAs[0]!.dn}"` : "one of the listed CAs"}, with its intermediates in the chain; then ${clientConfigHint(ctx.clientStack)}`]).slice(0, 4);
+    const clientSteps = (ic && !saysIntermediate ? [newCert, ...fullChainSteps(fixStack(ctx), aliasOf ?? "client", intermediateName, pemFile).slice(0, 2).map((x) => `If "${cnOf(top.issuer)}" is an intermediate: ${x}`)] : ic ? fullChainSteps(fixStack(ctx), aliasOf ?? "client", intermediateName, pemFile) : [`Get a client certificate issued by ${p.acceptableCAs.length === 1 ? `"${p.acceptableCAs[0]!.dn}"` : "one of the listed CAs"}, with its intermediates in the chain; then ${clientConfigHint(fixStack(ctx))}`]).slice(0, 4);
     const serverSteps = serverTrustSteps(ctx.serverStack, "issuing-ca.pem").slice(0, 4);
     const grouped = saysIntermediate
       ? [...clientSteps.map((x) => `On the client: ${x}`), ...serverSteps.map((x) => `On the server: ${x}`)]
@@ -111,7 +111,7 @@ export const caMismatch: Rule = {
           ...(ctx.selection && !sent ? [text(`${ctx.selection.model}: ${ctx.selection.summary}`)] : []),
           ...logSelectionEvidence(ctx),
         ],
-        remediation: remediation(intermediateFix ?? trustFix, "either", grouped, saysIntermediate ? ctx.clientStack : serverTag(ctx.serverStack)),
+        remediation: remediation(intermediateFix ?? trustFix, "either", grouped, saysIntermediate ? fixStack(ctx) : serverTag(ctx.serverStack)),
         reference: "Playbook cause 2: Certificate Authority Mismatch (docs/playbook.md); RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
       },
     ];
@@ -149,7 +149,7 @@ function logOnlyCaMismatch(ctx: RuleContext): Finding[] {
           `Then: mtls-doctor diagnose --log ${ctx.logged!.log.file} --keystore <the client's keystore> --password <P>`,
           ...serverTrustSteps(ctx.serverStack, "issuing-ca.pem"),
         ],
-        ctx.clientStack,
+        fixStack(ctx),
       ),
       reference: "Playbook cause 2: Certificate Authority Mismatch (docs/playbook.md); RFC 5246 §7.4.4 / RFC 8446 §4.2.4 (certificate_authorities)",
     },

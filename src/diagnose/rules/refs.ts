@@ -35,9 +35,14 @@ export function text(t: string): EvidenceRef {
   return { kind: "text", text: t };
 }
 
-/** How the client's keystore/credential is configured, per stack (for remediation steps). */
-export function clientConfigHint(stack: ClientStack): string {
+/**
+ * How the client's keystore/credential is configured, per stack (for remediation steps); `undefined` (nothing says
+ * which client it is): stack-neutral wording naming the common ways.
+ */
+export function clientConfigHint(stack: ClientStack | undefined): string {
   switch (stack) {
+    case undefined:
+      return "configure the client with the fixed chain (client certificate first, then the intermediates) and its key, the way that client takes them (a PEM file pair, a PKCS#12/JKS keystore, ...)";
     case "java":
       return "point javax.net.ssl.keyStore / javax.net.ssl.keyStorePassword / javax.net.ssl.keyStoreType (or the application's KeyStore + KeyAlias setting) at the fixed keystore and restart the JVM";
     case "go":

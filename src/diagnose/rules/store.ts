@@ -7,7 +7,7 @@ import { compareNames } from "../../pki/dn.js";
 import type { Certificate, StoreEntry } from "../../pki/types.js";
 import { keyMatchesLeaf } from "../clients/passthrough.js";
 import type { Finding } from "../types.js";
-import { entryName, entryRole, type Rule, type RuleContext } from "./context.js";
+import { entryName, entryRole, type Rule, type RuleContext, fixStack } from "./context.js";
 import { certRef, clientConfigHint, remediation, text } from "./refs.js";
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
@@ -39,9 +39,9 @@ export const noClientCertificate: Rule = {
           [
             `openssl pkcs12 -export -inkey client.key -in client.pem -certfile intermediates.pem -name client -out client.p12`,
             `keytool -importkeystore -srckeystore client.p12 -srcstoretype PKCS12 -destkeystore ${file} -deststoretype PKCS12`,
-            `Then ${clientConfigHint(ctx.clientStack)}.`,
+            `Then ${clientConfigHint(fixStack(ctx))}.`,
           ],
-          ctx.clientStack,
+          fixStack(ctx),
         ),
         reference: "Playbook cause 1: No Client Certificate (docs/playbook.md); RFC 8446 §4.4.2.4 / RFC 5246 §7.4.6",
       },
@@ -65,9 +65,9 @@ export const keyMismatch: Rule = {
           [
             "Compare: openssl x509 -in client.pem -noout -pubkey | openssl sha256  vs  openssl pkey -in client.key -pubout | openssl sha256",
             "openssl pkcs12 -export -inkey <matching key> -in client.pem -certfile intermediates.pem -name client -out client.p12",
-            `Then ${clientConfigHint(ctx.clientStack)}.`,
+            `Then ${clientConfigHint(fixStack(ctx))}.`,
           ],
-          ctx.clientStack,
+          fixStack(ctx),
         ),
         reference: "RFC 8446 §4.4.3 (CertificateVerify) / RFC 5246 §7.4.8",
       }));
@@ -97,8 +97,8 @@ export const chainOutOfOrder: Rule = {
         remediation: remediation(
           "Rebuild the entry with the chain in order: the client certificate first, then each certificate's issuer.",
           "client",
-          ["cat client.pem intermediate.pem > chain.pem  (leaf first, then its issuer, and so on)", "openssl pkcs12 -export -inkey client.key -in chain.pem -name client -out client.p12", `Then ${clientConfigHint(ctx.clientStack)}.`],
-          ctx.clientStack,
+          ["cat client.pem intermediate.pem > chain.pem  (leaf first, then its issuer, and so on)", "openssl pkcs12 -export -inkey client.key -in chain.pem -name client -out client.p12", `Then ${clientConfigHint(fixStack(ctx))}.`],
+          fixStack(ctx),
         ),
         reference: "RFC 5246 §7.4.2 (each following certificate MUST directly certify the one preceding it); RFC 8446 §4.4.2",
       });
@@ -144,9 +144,9 @@ export const validityRule: Rule = {
               ? "openssl req -new -key client.key -subj \"<same subject>\" -out client.csr, and have the CA sign it"
               : "Download the current intermediate from the CA and rebuild chain.pem (leaf first)",
             "openssl pkcs12 -export -inkey client.key -in chain.pem -name client -out client.p12",
-            `Then ${clientConfigHint(ctx.clientStack)}.`,
+            `Then ${clientConfigHint(fixStack(ctx))}.`,
           ],
-          ctx.clientStack,
+          fixStack(ctx),
         );
         const note = todayNote(ctx, c);
         const sentWord = role === "client-chain" ? " the client sent" : "";
@@ -196,8 +196,8 @@ export const keyUsageRule: Rule = {
         remediation(`Have the CA re-issue the client certificate with ${what}.`, "client", [
           `OpenSSL CA extension section: ${what === "extendedKeyUsage clientAuth" ? "extendedKeyUsage = clientAuth" : "keyUsage = critical, digitalSignature"}`,
           "Replace the keystore entry with the re-issued certificate (same key is fine).",
-          `Then ${clientConfigHint(ctx.clientStack)}.`,
-        ], ctx.clientStack);
+          `Then ${clientConfigHint(fixStack(ctx))}.`,
+        ], fixStack(ctx));
       if (info.extendedKeyUsage && !info.extendedKeyUsage.some((x) => CLIENT_AUTH.includes(x))) {
         out.push({
           id: "eku-missing-client-auth",

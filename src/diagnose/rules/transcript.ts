@@ -7,7 +7,7 @@ import { alertName, CAUSE_LABEL, causesForAlert, LOST_ALERT_NOTE, type RejectCau
 import type { Conversation } from "../../evidence/model.js";
 import { serverAcceptanceIndex } from "../../evidence/conversation.js";
 import type { Finding, FindingId } from "../types.js";
-import type { Rule, RuleContext } from "./context.js";
+import { fixStack, type Rule, type RuleContext } from "./context.js";
 import { clientConfigHint, handshakeUnread, msgRef, plural, remediation, text, unreadRemedy } from "./refs.js";
 import { logEvents, logRef } from "./logfacts.js";
 
@@ -61,8 +61,8 @@ export const clientSentEmpty: Rule = {
             ? "Fix the reason the client skipped its certificate (see the other findings): usually the server's CA list does not name the client certificate's issuer."
             : "Configure a client certificate and key for this connection.",
           "client",
-          [`Then ${clientConfigHint(ctx.clientStack)}.`, ...(ctx.clientStack === "java" ? ["Confirm with -Djavax.net.debug=ssl:handshake: look for \"No X.509 cert selected\" and \"use empty Certificate message instead\""] : [])],
-          ctx.clientStack,
+          [`Then ${clientConfigHint(fixStack(ctx))}.`, ...(ctx.clientStack === "java" ? ["Confirm with -Djavax.net.debug=ssl:handshake: look for \"No X.509 cert selected\" and \"use empty Certificate message instead\""] : [])],
+          fixStack(ctx),
         ),
         reference: "RFC 5246 §7.4.6 / RFC 8446 §4.4.2.4 (empty Certificate when no suitable certificate is available); the Wireshark step of docs/playbook.md: the client's Certificate with Certificate Length 0",
       },
