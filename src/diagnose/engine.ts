@@ -61,9 +61,22 @@ export function diagnose(evidence: Evidence, opts: DiagnoseOptions = {}): Diagno
     findings.push(...(accepted ? found.map(contradicted) : found));
   }
   uncertainChoice(ctx, findings);
+  noteInferredStack(ctx, findings);
   const sorted = dedupeSteps(findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map((x) => x.f));
   const verdict = sorted.some((f) => f.severity === "error") ? "problem" : sorted.some((f) => f.id === "healthy") ? "healthy" : "inconclusive";
   return { verdict, findings: sorted, clientStack: ctx.clientStack, ...(ctx.selection ? { selection: ctx.selection } : {}), ...(ctx.conversation ? { conversation: ctx.conversation } : {}) };
+}
+
+/**
+ * A fix worded for a client stack read from the ClientHello (no --client, no keystore, no client log) says so in its
+ * evidence, so the reader can tell a guess from what they said: "Client stack inferred from the ClientHello: ...".
+ */
+function noteInferredStack(ctx: RuleContext, findings: Finding[]): void {
+  if (ctx.clientStackFrom !== "client-hello") return;
+  const note = { kind: "text" as const, text: `Client stack inferred from the ClientHello: ${ctx.clientStackWhy}. Pass --client to override.` };
+  for (const [i, f] of findings.entries()) {
+    if (f.remediation.stack === ctx.clientStack) findings[i] = { ...f, evidence: [...f.evidence, note] };
+  }
 }
 
 /**

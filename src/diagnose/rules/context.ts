@@ -6,8 +6,9 @@
 import type { Conversation, ClientStack, Evidence, LoggedCertificate, LoggedHandshake, LogEvidence, ServerPolicy, ServerStack, TranscriptMessage } from "../../evidence/model.js";
 import { parseCertificate } from "../../pki/certificate.js";
 import type { Certificate, LoadedStore, StoreEntry } from "../../pki/types.js";
-import type { CertificateMsg } from "../../wire/types.js";
+import type { CertificateMsg, ClientHello } from "../../wire/types.js";
 import { defaultClientStack, selectClientCertificate } from "../clients/index.js";
+import { inferClientStackFromHello } from "../clients/hello.js";
 import { keyEntries } from "../clients/common.js";
 import type { ClientSelection, JavaKeyManager } from "../clients/types.js";
 import type { Finding, FindingId } from "../types.js";
@@ -42,6 +43,14 @@ export interface RuleContext {
   /** Today (ms since epoch) when it differs from `now` (a past handshake: a capture, a log): rules also say how a certificate stands today. */
   today?: number;
   clientStack: ClientStack;
+  /**
+   * Where `clientStack` comes from: "given" (--client / evidence.clientStack), "keystore" (the default for the
+   * keystore's format), "log" (a client-side JSSE debug log or a gateway log), "client-hello" (inferred from the
+   * ClientHello, clients/hello.ts), or "default" (nothing says: fixes are then worded for no particular stack).
+   */
+  clientStackFrom: "given" | "keystore" | "log" | "client-hello" | "default";
+  /** When `clientStackFrom` is "client-hello": why, e.g. "Java (JSSE): it offers status_request_v2 (...)". */
+  clientStackWhy?: string;
   keyManager?: JavaKeyManager;
   /** The alias the user named (--alias), if any. */
   alias?: string;
@@ -147,8 +156,22 @@ export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyMan
   // A JSSE debug log written by the client says the client is Java; one written by the server says the server is.
   const jsseSide = logs.find((l) => l.kind !== "gateway" && l.side !== "unknown")?.side;
   const gateway = logs.some((l) => l.kind !== "jsse-debug");
+  // Precedence: what the user said, the keystore's default, a client-side log, the ClientHello, then OpenSSL's model
+  // (with stack-neutral fixes: nothing says which client it is).
+  const hello = conversation?.messages.find((m) => m.direction === "client→server" && m.body?.type === "ClientHello")?.body as ClientHello | undefined;
+  const inferred = hello ? inferClientStackFromHello(hello) : undefined;
+  const clientStackFrom: RuleContext["clientStackFrom"] = evidence.clientStack
+    ? "given"
+    : keystoresGiven(evidence)
+      ? "keystore"
+      : jsseSide === "client" || gateway
+        ? "log"
+        : inferred
+          ? "client-hello"
+          : "default";
   const clientStack =
-    evidence.clientStack ?? (keystoresGiven(evidence) ? defaultClientStack(evidence.stores) : jsseSide === "client" || gateway ? "java" : defaultClientStack(evidence.stores));
+    evidence.clientStack ??
+    (clientStackFrom === "keystore" ? defaultClientStack(evidence.stores) : clientStackFrom === "log" ? "java" : clientStackFrom === "client-hello" ? inferred!.stack : defaultClientStack(evidence.stores));
   const entries = keyEntries(evidence.stores, alias);
   const truststore = evidence.stores.find((s) => s.role === "server-truststore")?.store;
   const known: Certificate[] = [];
@@ -173,6 +196,8 @@ export function buildContext(evidence: Evidence, opts: { keyManager?: JavaKeyMan
     now: judgedAt,
     ...(today !== undefined && today !== judgedAt ? { today } : {}),
     clientStack,
+    clientStackFrom,
+    ...(clientStackFrom === "client-hello" ? { clientStackWhy: inferred!.why } : {}),
     ...(opts.keyManager ? { keyManager: opts.keyManager } : {}),
     ...(alias ? { alias } : {}),
     hasKeystore: keystores.length > 0,
@@ -256,4 +281,12 @@ export function entryName(ctx: RuleContext, e: StoreEntry): string {
 /** Evidence role of a certificate of `e`: what was sent ("client-chain") or a keystore entry. */
 export function entryRole(ctx: RuleContext, e: StoreEntry): "client-chain" | "keystore" {
   return ctx.sent?.entry === e ? "client-chain" : "keystore";
+}
+
+/**
+ * The client stack to word fixes for: `ctx.clientStack`, or undefined when nothing said which client it is
+ * (`clientStackFrom` "default": no --client, no keystore, no client log, nothing distinctive in the ClientHello).
+ */
+export function fixStack(ctx: RuleContext): ClientStack | undefined {
+  return ctx.clientStackFrom === "default" ? undefined : ctx.clientStack;
 }
