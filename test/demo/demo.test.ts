@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { runDemo } from "../../src/demo/run.js";
 import { DEMO_SCENARIO_IDS } from "../../src/demo/scenarios.js";
+import { transcriptLines } from "../../src/report/text/probe.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -29,6 +30,12 @@ describe("demo scenarios (real backend on 127.0.0.1: Node tls or openssl s_serve
       }
       expect(byId.get("healthy")!.httpStatus).toBe(200);
       expect(byId.get("healthy")!.live.diagnosis.verdict).toBe("healthy");
+      // The Node backend's encrypted reply is listed with its real size (only the length is kept, never the payload).
+      // (s_server -www answers only a request, and the probe sends none.)
+      if (tlsVersion === "1.2" && backend === "node") {
+        const lines = transcriptLines(byId.get("healthy")!.live.evidence.probe!.conversation);
+        expect(lines.some((l) => /← ApplicationData \(encrypted, [1-9]\d* bytes\)/.test(l)), lines.join("\n")).toBe(true);
+      }
       // The Java model sent an empty Certificate for the playbook's two causes.
       expect(byId.get("ca-mismatch")!.live.evidence.probe!.clientCertificateSent).toEqual([]);
     });

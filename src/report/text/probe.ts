@@ -22,7 +22,8 @@ export function messageDetail(m: TranscriptMessage, prev?: TranscriptMessage): s
   const b = m.body;
   // TLS 1.2 (RFC 5246 §7.4.9): the first handshake message after a side's ChangeCipherSpec is its Finished.
   if (m.type === "EncryptedHandshake" && prev?.type === "ChangeCipherSpec" && prev.direction === m.direction) return "(Finished, encrypted)";
-  if (m.encrypted && !m.decrypted) return m.type === "ApplicationData" ? `(encrypted, ${m.raw.length} bytes)` : "(encrypted)";
+  // Application data keeps only its length (the payload is never kept): read it from the body, not `raw`.
+  if (m.encrypted && !m.decrypted) return m.type === "ApplicationData" ? `(encrypted, ${(m.body as { length?: number } | null)?.length ?? m.raw.length} bytes)` : "(encrypted)";
   // From a log: no bytes, but the certificates the log printed ([] = an empty Certificate).
   if (!b && m.type === "Certificate" && m.loggedCertificates) return m.loggedCertificates.length === 0 ? "(length 0)" : `(${plural(m.loggedCertificates.length, "certificate")})`;
   if (!b) return "";
