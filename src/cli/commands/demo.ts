@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { runDemo } from "../../demo/run.js";
 import { DEMO_SCENARIO_IDS } from "../../demo/scenarios.js";
 import { ExitCode, MtlsDoctorError } from "../../errors.js";
+import { tlsVersionOption } from "../options.js";
 import { renderDemoScenario, renderDemoSummary } from "../../report/text/demo.js";
 import { action } from "../run.js";
 
@@ -26,9 +27,7 @@ export function register(program: Command): void {
     .option("--brief", "leave out each scenario's numbered handshake")
     .action(
       action(async (o: DemoCliOptions) => {
-        if (o.tlsVersion !== "1.2" && o.tlsVersion !== "1.3") {
-          throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--tls-version: expected 1.2 or 1.3, got ${JSON.stringify(o.tlsVersion)}`);
-        }
+        const tlsVersion = tlsVersionOption(o.tlsVersion) ?? "1.2";
         if (o.backend !== "node" && o.backend !== "openssl") {
           throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--backend: expected node or openssl, got ${JSON.stringify(o.backend)}`);
         }
@@ -39,10 +38,10 @@ export function register(program: Command): void {
         const stack = o.backend === "openssl" ? "openssl s_server" : "Node/OpenSSL tls server";
         process.stdout.write(
           `mtls-doctor demo: a Java API gateway (modelled: JSSE, SunX509 key manager) calls a backend on 127.0.0.1 that\n` +
-            `requires a client certificate (TLS ${o.tlsVersion}, ${stack}, trusts and advertises "CN=Demo Root CA").\n` +
+            `requires a client certificate (TLS ${tlsVersion}, ${stack}, trusts and advertises "CN=Demo Root CA").\n` +
             `Each scenario gives the gateway a different keystore; mtls-doctor probes the backend exactly as Java would.\n\n`,
         );
-        const results = await runDemo({ now: started, tlsVersion: o.tlsVersion, backend: o.backend, ...(o.scenario ? { only: o.scenario } : {}) });
+        const results = await runDemo({ now: started, tlsVersion, backend: o.backend, ...(o.scenario ? { only: o.scenario } : {}) });
         results.forEach((r, i) => process.stdout.write(renderDemoScenario(r, i + 1, results.length, { handshake: !o.brief })));
         process.stdout.write(renderDemoSummary(results));
         process.stdout.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s; the backend is stopped. Try it on your own: mtls-doctor diagnose --connect host:port --keystore FILE --password P\n`);

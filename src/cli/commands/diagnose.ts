@@ -23,6 +23,7 @@ import { analyzeCapture, captureOverview, conversationFailed, filterMatchedNothi
 import { diagnose, type DiagnosisDetail } from "../../diagnose/engine.js";
 import { diagnoseLive } from "../../diagnose/live.js";
 import { ExitCode, MtlsDoctorError } from "../../errors.js";
+import { CLIENT_STACKS as CLIENTS, oneOf, positiveMs, SERVER_STACKS as SERVERS } from "../options.js";
 import type { ClientStack, Evidence, LogEvidence, ServerStack, StoreEvidence } from "../../evidence/model.js";
 import { readLog } from "../../logs/index.js";
 import { loadKeystore } from "../../pki/store.js";
@@ -35,8 +36,6 @@ import { addOutputOptions, resolveFormat, writeReport, type OutputOptions } from
 import { action } from "../run.js";
 import { parseTarget } from "./probe.js";
 
-const CLIENTS: ClientStack[] = ["java", "go", "dotnet", "openssl", "node", "curl"];
-const SERVERS: ServerStack[] = ["openssl", "java", "node"];
 
 interface DiagnoseCliOptions extends OutputOptions {
   connect?: string;
@@ -61,12 +60,6 @@ interface DiagnoseCliOptions extends OutputOptions {
   json?: boolean;
 }
 
-function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], flag: string): T | undefined {
-  if (v === undefined) return undefined;
-  const hit = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
-  if (!hit) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `${flag}: expected one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`);
-  return hit;
-}
 
 async function clientStores(o: DiagnoseCliOptions): Promise<StoreEvidence[]> {
   if (o.keystore && (o.cert || o.key)) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "give either --keystore or --cert/--key, not both");
@@ -118,8 +111,7 @@ export function register(program: Command): void {
         const tlsVersion = oneOf(o.tlsVersion, ["1.2", "1.3"] as const, "--tls-version");
         if (o.capture && o.connect) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "give either --capture (a recorded handshake) or --connect (a new one), not both");
         if (!o.capture && (o.keylog || o.filter)) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `${o.keylog ? "--keylog" : "--filter"} needs --capture`);
-        const timeoutMs = Number(o.timeout ?? 10000);
-        if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--timeout: expected a positive number of milliseconds, got ${JSON.stringify(o.timeout)}`);
+        const timeoutMs = positiveMs(o.timeout, "--timeout", 10_000);
         const stores = await clientStores(o);
         if (o.truststore) {
           const pw = o.truststorePassword ?? process.env.MTLS_DOCTOR_PASSWORD;

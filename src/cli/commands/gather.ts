@@ -29,7 +29,8 @@ import { diagnose } from "../../diagnose/engine.js";
 import { diagnoseLive } from "../../diagnose/live.js";
 import { defaultClientStack } from "../../diagnose/clients/index.js";
 import { ExitCode, isMtlsDoctorError, MtlsDoctorError } from "../../errors.js";
-import type { ClientStack, Conversation, Evidence, LogEvidence, ProbeEvidence, StoreEvidence } from "../../evidence/model.js";
+import { CLIENT_STACKS as CLIENTS, oneOf, positiveMs, tlsVersionOption } from "../options.js";
+import type { Conversation, Evidence, LogEvidence, ProbeEvidence, StoreEvidence } from "../../evidence/model.js";
 import { readLog } from "../../logs/index.js";
 import { policyFromConversation } from "../../evidence/conversation.js";
 import { checkEntry } from "../../pki/chain.js";
@@ -45,7 +46,6 @@ import { ioReason } from "../output.js";
 import { action } from "../run.js";
 import { parseTarget } from "./probe.js";
 
-const CLIENTS: ClientStack[] = ["java", "go", "dotnet", "openssl", "node", "curl"];
 
 interface GatherCliOptions {
   connect?: string;
@@ -152,13 +152,9 @@ export function register(program: Command): void {
         if (o.includeRawLogs && logFiles.length === 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--include-raw-logs needs --log");
         if (o.keylog && !o.capture) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--keylog needs --capture");
         if (o.alias && !o.keystore) throw new MtlsDoctorError("MTLSD_ERR_USAGE", "--alias needs --keystore");
-        const clientStack = o.client === undefined ? undefined : CLIENTS.find((c) => c === o.client!.toLowerCase());
-        if (o.client !== undefined && !clientStack) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--client: expected one of ${CLIENTS.join(", ")}, got ${JSON.stringify(o.client)}`);
-        if (o.tlsVersion !== undefined && o.tlsVersion !== "1.2" && o.tlsVersion !== "1.3") {
-          throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--tls-version: expected 1.2 or 1.3, got ${JSON.stringify(o.tlsVersion)}`);
-        }
-        const timeoutMs = Number(o.timeout ?? 10000);
-        if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--timeout: expected a positive number of milliseconds, got ${JSON.stringify(o.timeout)}`);
+        const clientStack = oneOf(o.client, CLIENTS, "--client");
+        const tlsVersion = tlsVersionOption(o.tlsVersion);
+        const timeoutMs = positiveMs(o.timeout, "--timeout", 10_000);
         const target = o.connect ? parseTarget(o.connect) : undefined;
         const out = o.out ?? `mtls-doctor-gather-${stamp(now)}.tar.gz`;
         const missing: GatherInput["missing"] = [];
@@ -213,7 +209,7 @@ export function register(program: Command): void {
               timeoutMs,
               ...(clientStack ? { clientStack } : {}),
               ...(o.alias ? { alias: o.alias } : {}),
-              ...(o.tlsVersion ? { tlsVersion: o.tlsVersion as "1.2" | "1.3" } : {}),
+              ...(tlsVersion ? { tlsVersion } : {}),
               ...(o.servername ? { servername: o.servername } : {}),
               ...(logs.length ? { logs } : {}),
             });
@@ -254,7 +250,7 @@ export function register(program: Command): void {
         const request: GatherInput["request"] = {
           ...(o.connect ? { connect: o.connect } : {}),
           ...(o.servername ? { servername: o.servername } : {}),
-          ...(o.tlsVersion ? { tlsVersion: o.tlsVersion } : {}),
+          ...(tlsVersion ? { tlsVersion } : {}),
           ...(o.keystore ? { keystore: o.keystore } : {}),
           ...(o.alias ? { alias: o.alias } : {}),
           ...(o.truststore ? { truststore: o.truststore } : {}),

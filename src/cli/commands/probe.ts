@@ -11,6 +11,7 @@
  */
 import type { Command } from "commander";
 import { ExitCode, MtlsDoctorError, isMtlsDoctorError } from "../../errors.js";
+import { positiveMs, tlsVersionOption } from "../options.js";
 import { probe } from "../../probe/probe.js";
 import { credentialFromFiles, credentialFromKeystore, type Credential } from "../../probe/credential.js";
 import { KEY_PASSWORD_HELP, keyPassword, keystoreLoadOptions, storePassword } from "../passwords.js";
@@ -30,12 +31,6 @@ export function parseTarget(s: string): { host: string; port: number } {
   return { host: m[1]!, port };
 }
 
-function positiveMs(v: string | undefined, flag: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new MtlsDoctorError("MTLSD_ERR_USAGE", `${flag}: expected a positive number of milliseconds, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 interface ProbeCliOptions extends OutputOptions {
   servername?: string;
@@ -82,14 +77,13 @@ export function register(program: Command): void {
       action(async (targetArg: string, o: ProbeCliOptions) => {
         resolveFormat(o); // a usage error before any connection
         const { host, port } = parseTarget(targetArg);
-        if (o.tlsVersion !== undefined && o.tlsVersion !== "1.2" && o.tlsVersion !== "1.3")
-          throw new MtlsDoctorError("MTLSD_ERR_USAGE", `--tls-version: expected 1.2 or 1.3, got ${JSON.stringify(o.tlsVersion)}`);
+        const tlsVersion = tlsVersionOption(o.tlsVersion);
         const credential = await loadCredential(o);
         const evidence = await probe({
           host,
           port,
           ...(o.servername !== undefined ? { servername: o.servername } : {}),
-          ...(o.tlsVersion !== undefined ? { tlsVersion: o.tlsVersion as "1.2" | "1.3" } : {}),
+          ...(tlsVersion !== undefined ? { tlsVersion } : {}),
           ...(credential ? { credential: { chain: credential.chain, privateKey: credential.privateKey } } : {}),
           timeoutMs: positiveMs(o.timeout, "--timeout", 10_000),
           graceMs: positiveMs(o.grace, "--grace", 1500),
